@@ -1,0 +1,39 @@
+# Two commands set up everything: `make` builds every seed issue into dist/, `make test` tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Libraries WeasyPrint loads at run time; harfbuzz-subset makes CJK font subsetting fast.
+BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Tools the tests read outputs back with: poppler (pdffonts, pdftotext), Java for epubcheck.
+TEST_DEBS := poppler-utils default-jre-headless
+
+.PHONY: all build test lint bench clean
+
+all: build
+
+$(BIN)/typeset: pyproject.toml
+	./scripts/ensure-system-packages $(BUILD_DEBS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/typeset
+	./scripts/ensure-system-packages $(TEST_DEBS)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/typeset
+	$(BIN)/typeset build seeds -o dist
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check typeset tests bench scripts
+
+bench: $(BIN)/typeset
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf dist

@@ -1,0 +1,213 @@
+"""The article model: the only contract between readers, transforms and writers.
+
+Its JSON form follows ../shared/article-model/README.md (extra fields allowed). Every
+block and article keeps the issue-file line it came from, so diagnostics and preflight
+reports can point an editor at the place in the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A repair the reader made, or damage it found and could not repair."""
+
+    code: str
+    severity: Severity
+    line: int
+    message: str
+
+
+@dataclass
+class Paragraph:
+    text: str
+    lead: str | None = None
+    line: int = 0
+    type: ClassVar[str] = "paragraph"
+
+
+@dataclass
+class Heading:
+    """A sub-head inside an article, one string per printed line."""
+
+    lines: list[str]
+    line: int = 0
+    type: ClassVar[str] = "heading"
+
+
+@dataclass
+class Figure:
+    """A picture's caption and credit; `image` is a file supplied for it, if any."""
+
+    caption: str
+    credit: str | None = None
+    image: str | None = None
+    line: int = 0
+    type: ClassVar[str] = "figure"
+
+
+@dataclass
+class Note:
+    """A closing parenthetical that is not a source, e.g. an author's note."""
+
+    text: str
+    line: int = 0
+    type: ClassVar[str] = "note"
+
+
+Block = Paragraph | Heading | Figure | Note
+BLOCK_TYPES: dict[str, type] = {cls.type: cls for cls in (Paragraph, Heading, Figure, Note)}
+
+
+@dataclass
+class Article:
+    title: list[str]
+    column: str | None = None
+    kicker: str | None = None
+    byline: str | None = None
+    deck: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    source: str | None = None
+    line: int = 0
+
+    @property
+    def headline(self) -> str:
+        """The headline as one string, kicker first, as a contents list prints it."""
+        title = "".join(self.title)
+        return f"{self.kicker}——{title}" if self.kicker else title
+
+
+@dataclass
+class Issue:
+    id: str
+    articles: list[Article]
+    source_path: str = ""
+    language: str = "zh-Hans"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[tuple[str | None, list[Article]]]:
+        """Articles grouped into runs of the same column, in print order."""
+        runs: list[tuple[str | None, list[Article]]] = []
+        for article in self.articles:
+            if runs and runs[-1][0] == article.column:
+                runs[-1][1].append(article)
+            else:
+                runs.append((article.column, [article]))
+        return runs
+
+    def map_text(self, convert: Callable[[str], str], language: str | None = None) -> Issue:
+        """A copy with `convert` applied to every piece of text the issue prints.
+
+        Transforms (punctuation, OpenCC) go through here so none of them can forget a
+        field; structure, line numbers and diagnostics are left as they are.
+        """
+
+        def opt(value: str | None) -> str | None:
+            return None if value is None else convert(value)
+
+        def block(b: Block) -> Block:
+            match b:
+                case Paragraph():
+                    return dataclasses.replace(b, text=convert(b.text), lead=opt(b.lead))
+                case Heading():
+                    return dataclasses.replace(b, lines=[convert(x) for x in b.lines])
+                case Figure():
+                    return dataclasses.replace(b, caption=convert(b.caption), credit=opt(b.credit))
+                case Note():
+                    return dataclasses.replace(b, text=convert(b.text))
+            raise TypeError(f"unknown block {b!r}")
+
+        articles = [
+            dataclasses.replace(
+                a,
+                column=opt(a.column),
+                kicker=opt(a.kicker),
+                title=[convert(x) for x in a.title],
+                byline=opt(a.byline),
+                deck=opt(a.deck),
+                blocks=[block(b) for b in a.blocks],
+                source=opt(a.source),
+            )
+            for a in self.articles
+        ]
+        return dataclasses.replace(
+            self, articles=articles, language=language or self.language
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "source_path": self.source_path,
+            "language": self.language,
+            "articles": [_article_dict(a) for a in self.articles],
+            "diagnostics": [dataclasses.asdict(d) for d in self.diagnostics],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Issue:
+        return cls(
+            id=data["id"],
+            source_path=data.get("source_path", ""),
+            language=data.get("language", "zh-Hans"),
+            articles=[_article_from_dict(a) for a in data["articles"]],
+            diagnostics=[Diagnostic(**d) for d in data.get("diagnostics", [])],
+        )
+
+
+def _block_dict(b: Block) -> dict:
+    out = {"type": b.type}
+    out.update(dataclasses.asdict(b))
+    return out
+
+
+def _article_dict(a: Article) -> dict:
+    return {
+        "column": a.column,
+        "kicker": a.kicker,
+        "title": list(a.title),
+        "byline": a.byline,
+        "deck": a.deck,
+        "blocks": [_block_dict(b) for b in a.blocks],
+        "source": a.source,
+        "line": a.line,
+    }
+
+
+def _block_from_dict(data: dict) -> Block:
+    data = dict(data)
+    cls = BLOCK_TYPES[data.pop("type")]
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _article_from_dict(data: dict) -> Article:
+    return Article(
+        title=list(data["title"]),
+        column=data.get("column"),
+        kicker=data.get("kicker"),
+        byline=data.get("byline"),
+        deck=data.get("deck"),
+        blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
+        source=data.get("source"),
+        line=data.get("line", 0),
+    )
+
+
+def byline_names(byline: str | None) -> list[str]:
+    """The people a byline names: '本报记者 皮磊' -> ['皮磊'], '陈琼瑛 王克修' -> both."""
+    if not byline:
+        return []
+    words = byline.replace("\u3000", " ").split()
+    return [w for w in words if not w.endswith(("记者", "通讯员", "特约撰稿人", "实习生"))]
