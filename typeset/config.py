@@ -1,0 +1,27 @@
+"""Build settings. Every field has a default; `typeset.toml` and the command line override them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Config:
+    # Masthead name; None means the first column's name.
+    publication: str | None = None
+    trim_width_mm: float = 185.0
+    trim_height_mm: float = 260.0
+    bleed_mm: float = 3.0
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    fonts_dir: Path = PROJECT_ROOT / "fonts"
+    # Pictures for figures: <image_dir>/<issue id>/<n>.{jpg,png}, n counting figures from 1.
+    image_dir: Path = PROJECT_ROOT / "images"
+    # ICC profile declared as the PDF/X OutputIntent (printers usually supply their own).
+    color_profile: Path = PROJECT_ROOT / "profiles" / "sRGB.icc"
+    opencc_config: str = "s2tw"
+    phrase_overrides: dict[str, str] = field(default_factory=dict)
+    editions: tuple[str, ...] = ("simplified",)
+    formats: tuple[str, ...] = ("pdf", "epub")
