@@ -139,9 +139,7 @@ class Issue:
             )
             for a in self.articles
         ]
-        return dataclasses.replace(
-            self, articles=articles, language=language or self.language
-        )
+        return dataclasses.replace(self, articles=articles, language=language or self.language)
 
     def to_dict(self) -> dict:
         return {

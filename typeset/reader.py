@@ -1,0 +1,574 @@
+"""Issue file → article model.
+
+The text was extracted from printed newspaper pages, so its structure has to be recovered
+from how Chinese periodicals are laid out, never from the words of a particular issue:
+
+* Blocks are separated by blank lines; lines set directly under each other (no blank line)
+  belong to one display block: a two- or three-line headline or sub-head, or a caption with
+  its credit. Extra blank lines mark a page or column break, which is where pictures sit.
+* A column banner (栏目) is a short unpunctuated line standing alone before a headline.
+* A headline opens an article after a banner, after the previous article's source line, or at
+  the head of the file; a kicker (引题) is what precedes "——"; a byline starts with ■ (or is
+  "本报记者 …"); a deck is a display line between the headline and the byline.
+* Sub-heads come in series of one shape (numbered 一、二、…, two stacked lines, or one line
+  of two phrases). A display line that matches no series either starts a new article (it
+  carries headline traits, or the text before it was cut off) or is the head of a paragraph
+  split by a break.
+* A paragraph whose text stops without sentence-ending punctuation continues in the next
+  paragraph block; a caption that fell into that break becomes a figure after the joined
+  paragraph. A skipped sub-head number (二 → 四) shows text was lost; the break before the
+  next number is then left cut.
+* A source "(转自…)" closes an article; blocks set after it and before the next headline
+  belong to that next article (the layout put them before their headline).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typeset.decoding import decode
+from typeset.errors import InputError
+from typeset.model import Article, Block, Diagnostic, Figure, Heading, Issue, Note, Paragraph
+
+# Marks that end a sentence (a paragraph may end there); closing quotes/brackets may follow.
+_SENTENCE_END = "。！？!?…；;：:"
+_CLOSERS = "”’」』）)》〉】〕\"'"
+# Separators inside a line; a display line has few of them, a paragraph fragment many.
+_SEPARATORS = "，,、；;"
+_MAX_DISPLAY = 36  # longest unmarked sub-head or stacked headline line, in characters
+_MAX_HEADLINE = 50  # longest one-line headline where a headline is expected
+_MAX_CAPTION = 40
+_MAX_BANNER = 12
+_MAX_BYLINE = 40
+_MAX_DECK = 160
+
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+_RUN_IN = re.compile(r"^\*\*(.+?)\*\*(.*)$")
+_BYLINE_MARK = re.compile(r"^[■□◼▪●◆]\s*(.+)$")
+_BYLINE_WORDS = re.compile(r"^(?:本报)?(?:特约)?(?:记者|通讯员)[\s\u3000]+\S")
+_SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
+_TRAILING_SOURCE = re.compile(r"^(.*\S)\s*[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
+_CREDIT_BODY = r"(?:图片来源|图源|图片)\s*[:：][^()（）]+|[^()（）]+供图|[^()（）]*摄"
+_CREDIT = re.compile(rf"^[(（]\s*({_CREDIT_BODY})\s*[)）]$")
+_CAPTION_WITH_CREDIT = re.compile(
+    rf"^([^()（）]{{2,{_MAX_CAPTION}}}?)\s*[(（]\s*({_CREDIT_BODY})\s*[)）]$"
+)
+_PARENTHETICAL = re.compile(r"^[(（].+[)）]$")
+_NUMBERED = re.compile(
+    r"^(?:([一二三四五六七八九十]{1,3})、|[(（]([一二三四五六七八九十]{1,3})[)）]|(\d{1,2})[.、．](?!\d))"
+)
+_LEAD_IN = re.compile(r"^[^：:]{2,14}[：:]")
+_BANNER_CHARS = re.compile(r"^[\w\s·]+$")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+@dataclass
+class _Item:
+    """One display block of the issue file: a line, or lines set directly under each other."""
+
+    kind: str  # text | source | note | byline | figure
+    lines: list[str]
+    line: int
+    gap: int  # blank lines before it
+    marked: bool = False  # the file marked it as a heading ("## ")
+    lead: str | None = None  # bold run-in head
+    credit: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass
+class _State:
+    issue_id: str
+    articles: list[Article] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    column: str | None = None
+    orphans: list[Block] = field(default_factory=list)
+    orphan_line: int = 0
+
+    def note(self, code: str, severity: str, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(code, severity, line, message))
+
+
+def read_issue(path: str | Path) -> Issue:
+    """Read and parse an issue file; raise InputError with a plain reason when it can't."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a directory, not an issue file") from exc
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot be read") from exc
+    return parse_text(decode(data), issue_id=path.stem, source_path=str(path))
+
+
+def parse_text(text: str, issue_id: str, source_path: str = "") -> Issue:
+    items = _items(text.replace("\r\n", "\n").replace("\r", "\n"))
+    state = _State(issue_id)
+    _mark_figures(items)
+    _assemble(items, state)
+    if not state.articles:
+        raise InputError("no recognisable article (no headline followed by text)")
+    for article in state.articles:
+        _repair_breaks(article, state)
+    state.diagnostics.sort(key=lambda d: d.line)
+    return Issue(
+        id=issue_id,
+        articles=state.articles,
+        source_path=source_path,
+        diagnostics=state.diagnostics,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Lines → items
+
+
+def _items(text: str) -> list[_Item]:
+    items: list[_Item] = []
+    gap = 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(" \t\u3000\ufeff\u00a0")
+        if not line:
+            gap += 1
+            continue
+        for item in _line_items(line, number, gap):
+            _append(items, item)
+        gap = 0
+    return items
+
+
+def _line_items(line: str, number: int, gap: int) -> list[_Item]:
+    marked = bool(_HEADING_MARK.match(line))
+    line = _HEADING_MARK.sub("", line)
+    lead = None
+    run_in = _RUN_IN.match(line)
+    if run_in and run_in.group(2).strip():
+        lead, line = run_in.group(1).strip(), run_in.group(2).strip()
+    elif run_in:  # a wholly bold line is a display line
+        line, marked = run_in.group(1).strip(), True
+    line = line.replace("**", "").strip()
+    if not line:
+        return []
+    if m := _BYLINE_MARK.match(line):
+        return [_Item("byline", [m.group(1).strip()], number, gap)]
+    if m := _SOURCE.match(line):
+        return [_Item("source", [m.group(1)], number, gap)]
+    if m := _CREDIT.match(line):
+        return [_Item("figure", [], number, gap, credit=m.group(1).strip())]
+    if _PARENTHETICAL.match(line) and _balanced(line):
+        return [_Item("note", [line], number, gap)]
+    if len(line) <= _MAX_BYLINE and _BYLINE_WORDS.match(line) and not _ends_sentence(line):
+        return [_Item("byline", [line], number, gap)]
+    if m := _CAPTION_WITH_CREDIT.match(line):
+        return [_Item("figure", [m.group(1).strip()], number, gap, credit=m.group(2).strip())]
+    if (m := _TRAILING_SOURCE.match(line)) and _balanced(m.group(1)):
+        body = _Item("text", [m.group(1).strip()], number, gap, marked, lead)
+        return [body, _Item("source", [m.group(2)], number, 0)]
+    return [_Item("text", [line], number, gap, marked, lead)]
+
+
+def _append(items: list[_Item], item: _Item) -> None:
+    """Add an item, merging it into the one above when they form one display block."""
+    last = items[-1] if items else None
+    credit_only = item.kind == "figure" and not item.lines
+    if last and credit_only and item.gap <= 1 and _is_caption_text(last):
+        last.kind, last.credit = "figure", item.credit  # a credit set under its caption
+        return
+    if (
+        last
+        and item.gap == 0
+        and item.kind == "text"
+        and last.kind == "text"
+        and len(last.lines) < 3
+        and not last.lead
+        and not item.lead
+        and all(_is_display_line(x) for x in (*last.lines, item.text))
+    ):
+        last.lines.append(item.text)
+        last.marked = last.marked or item.marked
+        return
+    items.append(item)
+
+
+# ---------------------------------------------------------------------------------------
+# Line shapes
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch in "(（"
+        depth -= ch in ")）"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _is_display_line(text: str, limit: int = _MAX_DISPLAY) -> bool:
+    """A line that could be set as a headline or sub-head line (not a paragraph's text)."""
+    if len(text) > limit or "。" in text.rstrip("。") or text.endswith(tuple("，,、；;。")):
+        return False
+    if text.endswith(("：", ":", "——")):  # lead-in line or kicker of a stacked headline
+        return True
+    return not _ends_sentence(text) and sum(text.count(c) for c in _SEPARATORS) <= 2
+
+
+def _is_display(item: _Item) -> bool:
+    if item.kind != "text" or item.lead:
+        return False
+    if item.marked or len(item.lines) > 1:
+        return True
+    return _is_display_line(item.text)
+
+
+def _is_caption_text(item: _Item) -> bool:
+    return (
+        item.kind == "text"
+        and len(item.lines) == 1
+        and not item.marked
+        and not item.lead
+        and len(item.text) <= _MAX_CAPTION
+        and not _ends_sentence(item.text)
+        and not _NUMBERED.match(item.text)
+    )
+
+
+def _is_paragraph(item: _Item | None) -> bool:
+    return item is not None and item.kind == "text" and not _is_display(item)
+
+
+def _number(item: _Item) -> int | None:
+    m = _NUMBERED.match(item.text)
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(3))
+    digits = m.group(1) or m.group(2)
+    if len(digits) == 1:
+        return _CN_DIGITS[digits]
+    tens, _, units = digits.partition("十")
+    return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(units, 0)
+
+
+def _shape(item: _Item) -> tuple:
+    """What a series of sub-heads shares: numbering, stacking, and how phrases are joined."""
+    numbered = _number(item) is not None
+    if len(item.lines) > 1 or numbered:
+        return (numbered, len(item.lines))
+    text = item.text
+    return (
+        False,
+        1,
+        " " in text,
+        any(c in text for c in "，,、"),
+        any(c in text for c in "：:"),
+    )
+
+
+def _similar(a: _Item, b: _Item) -> bool:
+    if _shape(a) != _shape(b):
+        return False
+    la, lb = max(map(len, a.lines)), max(map(len, b.lines))
+    return max(la, lb) <= 1.5 * min(la, lb)
+
+
+def _is_banner_text(item: _Item) -> bool:
+    return (
+        item.kind == "text"
+        and len(item.lines) == 1
+        and not item.lead
+        and len(item.text) <= _MAX_BANNER
+        and bool(_BANNER_CHARS.match(item.text))
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Items → roles → articles
+
+
+def _mark_figures(items: list[_Item]) -> None:
+    """Captions without a credit: short lines set apart by a break's extra blank lines."""
+    for i, item in enumerate(items):
+        if item.gap < 2 or not _is_caption_text(item):
+            continue
+        before = items[i - 1] if i else None
+        after = items[i + 1] if i + 1 < len(items) else None
+        at_end = after is None or all(x.kind in ("note", "figure") for x in items[i + 1 :])
+        in_break = _is_paragraph(before) and _is_paragraph(after)
+        if at_end and before is not None or in_break:
+            item.kind = "figure"
+
+
+def _assemble(items: list[_Item], state: _State) -> None:
+    expect_headline = True
+    article: Article | None = None
+    i = 0
+    while i < len(items):
+        item = items[i]
+        after = items[i + 1] if i + 1 < len(items) else None
+        if item.kind == "source":
+            if article is None or article.source is not None:
+                state.note(
+                    "stray-source",
+                    "warning",
+                    item.line,
+                    "source line with no article to close; kept as a note",
+                )
+                stray = Note(f"(转自{item.text})", item.line)
+                _add_block(state, article, stray, expect_headline)
+            else:
+                article.source = item.text
+            expect_headline = True
+        elif _is_banner(items, i, expect_headline):
+            state.column = item.text
+            expect_headline = True
+        elif item.kind == "figure":
+            figure = Figure(item.text, item.credit, line=item.line)
+            _add_block(state, article, figure, expect_headline)
+        elif item.kind == "note":
+            _add_block(state, article, Note(item.text, item.line), expect_headline)
+        elif expect_headline and _can_be_headline(item, after):
+            article = _open_article(items, i, state)
+            i = _consume_head(items, i + 1, article)
+            expect_headline = False
+            continue
+        elif not expect_headline and _is_display(item) and after and after.kind != "source":
+            role = _display_role(items, i, article)
+            if role == "headline":
+                state.note(
+                    "unsourced-article",
+                    "info",
+                    item.line,
+                    "headline follows an article that has no source line",
+                )
+                article = _open_article(items, i, state)
+                i = _consume_head(items, i + 1, article)
+                continue
+            if role == "subhead":
+                article.blocks.append(Heading(list(item.lines), item.line))
+            else:
+                article.blocks.append(Paragraph(item.text, item.lead, item.line))
+        else:
+            text = item.text
+            _add_block(state, article, Paragraph(text, item.lead, item.line), expect_headline)
+        i += 1
+    if state.orphans:
+        last = state.articles[-1] if state.articles else None
+        if last is None:
+            return
+        state.note(
+            "reattached-body",
+            "warning",
+            state.orphan_line,
+            "blocks after the last article's source; kept with that article",
+        )
+        last.blocks.extend(state.orphans)
+        state.orphans = []
+
+
+def _add_block(state: _State, article: Article | None, block: Block, orphan: bool) -> None:
+    if orphan or article is None:
+        if not state.orphans:
+            state.orphan_line = block.line
+        state.orphans.append(block)
+    else:
+        article.blocks.append(block)
+
+
+def _is_banner(items: list[_Item], i: int, expect_headline: bool) -> bool:
+    item = items[i]
+    if not _is_banner_text(item):
+        return False
+    after = items[i + 1] if i + 1 < len(items) else None
+    if after is None or not _is_display(after):
+        return False
+    after2 = items[i + 2] if i + 2 < len(items) else None
+    headline_follows = after2 is not None and after2.kind in ("text", "byline")
+    return headline_follows and (expect_headline or _is_paragraph(items[i - 1] if i else None))
+
+
+def _can_be_headline(item: _Item, after: _Item | None) -> bool:
+    if item.kind != "text" or item.lead or after is None:
+        return False
+    if _is_display(item):
+        return True
+    text = item.text
+    return (
+        len(text) <= _MAX_HEADLINE
+        and not _ends_sentence(text)
+        and not text.endswith(("，", ",", "、"))
+        and "。" not in text
+    )
+
+
+def _display_role(items: list[_Item], i: int, article: Article) -> str:
+    """Decide whether a display block inside an article is a sub-head, a new headline, or
+    the head of a paragraph split by a break."""
+    item = items[i]
+    after = items[i + 1]
+    start = next(k for k in range(i, -1, -1) if items[k].line == article.line)
+    end = next((k for k in range(i, len(items)) if items[k].kind == "source"), len(items))
+    siblings = [
+        items[k]
+        for k in range(start + 1, end)
+        if k != i and _is_display(items[k]) and _similar(items[k], item)
+    ]
+    last_block = article.blocks[-1] if article.blocks else None
+    after_cut = isinstance(last_block, Paragraph) and not _ends_sentence(last_block.text)
+    numbered = _number(item) is not None
+    longest = max(map(len, item.lines))
+
+    score = 0
+    if any("——" in line for line in item.lines):
+        score += 3
+    if any(_LEAD_IN.match(line) for line in item.lines):
+        score += 2
+    if after_cut:
+        score += 2
+    if not siblings:
+        score += 2
+    if longest > (16 if len(item.lines) > 1 else 24):
+        score += 1
+    if after.kind == "byline":
+        score += 3
+    if numbered:
+        score -= 4
+    if score >= 3:
+        return "headline"
+    if len(item.lines) == 1 and not item.marked and not numbered and not siblings and not after_cut:
+        return "fragment"
+    return "subhead"
+
+
+def _open_article(items: list[_Item], i: int, state: _State) -> Article:
+    item = items[i]
+    lines = list(item.lines)
+    kicker = None
+    for k, line in enumerate(lines):
+        before, dash, rest = line.partition("——")
+        if dash and not _inside_quotes(before):
+            kicker = "".join(lines[:k]) + before
+            lines = ([rest] if rest else []) + lines[k + 1 :]
+            break
+    article = Article(title=lines, column=state.column, kicker=kicker or None, line=item.line)
+    if state.orphans:
+        state.note(
+            "reattached-body",
+            "warning",
+            state.orphan_line,
+            f"blocks set before their headline (line {item.line}) moved back into that article",
+        )
+        article.blocks.extend(state.orphans)
+        state.orphans = []
+    state.articles.append(article)
+    return article
+
+
+def _consume_head(items: list[_Item], j: int, article: Article) -> int:
+    """Take a kicker's title line, a deck and a byline after a headline; return next index."""
+    if not article.title and j < len(items) and _is_display(items[j]):
+        article.title = list(items[j].lines)
+        j += 1
+    byline_at = next(
+        (k for k in range(j, min(j + 3, len(items))) if items[k].kind == "byline"), None
+    )
+    if byline_at is not None and all(
+        items[k].kind == "text" and len(items[k].text) <= _MAX_DECK for k in range(j, byline_at)
+    ):
+        if byline_at > j:
+            article.deck = "".join(items[k].text for k in range(j, byline_at))
+        article.byline = items[byline_at].text
+        j = byline_at + 1
+    return j
+
+
+def _inside_quotes(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count("‘") > text.count("’")
+
+
+# ---------------------------------------------------------------------------------------
+# Page and column breaks
+
+
+def _repair_breaks(article: Article, state: _State) -> None:
+    """Join paragraphs split by a break; leave cut the ones that lost their ending."""
+    lost_at = _lost_text_breaks(article)
+    blocks: list[Block] = []
+    open_at: int | None = None  # index in blocks of a paragraph still waiting for its end
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            if open_at is not None and block.lead is None and id(blocks[open_at]) not in lost_at:
+                head = blocks[open_at]
+                state.note(
+                    "joined-across-break",
+                    "info",
+                    head.line,
+                    f"paragraph continued at line {block.line} after a break; joined",
+                )
+                head.text += block.text
+                if not _ends_sentence(head.text):
+                    continue
+                open_at = None
+                continue
+            if open_at is not None:
+                _note_cut(state, blocks[open_at])
+            blocks.append(block)
+            open_at = None if _ends_sentence(block.text) else len(blocks) - 1
+        elif isinstance(block, Figure):
+            if open_at is not None:
+                state.note(
+                    "caption-in-break",
+                    "info",
+                    block.line,
+                    "caption set inside a paragraph's break; placed after the paragraph",
+                )
+            blocks.append(block)
+        else:
+            if open_at is not None:
+                _note_cut(state, blocks[open_at])
+                open_at = None
+            blocks.append(block)
+    if open_at is not None:
+        _note_cut(state, blocks[open_at])
+    article.blocks = blocks
+
+
+def _note_cut(state: _State, paragraph: Block) -> None:
+    state.note(
+        "cut-paragraph",
+        "warning",
+        paragraph.line,
+        "paragraph stops mid-sentence and its continuation is missing (text lost)",
+    )
+
+
+def _lost_text_breaks(article: Article) -> set[int]:
+    """Paragraphs that must not be joined: a skipped sub-head number (二 → 四) shows text
+    was lost between two numbered sub-heads, so the last break between them stays cut."""
+    lost: set[int] = set()
+    last_number: int | None = None
+    candidates: list[Paragraph] = []
+    for k, block in enumerate(article.blocks):
+        if isinstance(block, Heading):
+            number = _number(_Item("text", block.lines, block.line, 0))
+            if number is not None:
+                if last_number is not None and number > last_number + 1 and candidates:
+                    lost.add(id(candidates[-1]))
+                last_number, candidates = number, []
+        elif isinstance(block, Paragraph) and not _ends_sentence(block.text):
+            nxt = next((b for b in article.blocks[k + 1 :] if not isinstance(b, Figure)), None)
+            if isinstance(nxt, Paragraph):
+                candidates.append(block)
+    return lost
