@@ -25,6 +25,7 @@ from how Chinese periodicals are laid out, never from the words of a particular 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,15 +300,23 @@ def _is_banner_text(item: _Item) -> bool:
 
 
 def _mark_figures(items: list[_Item]) -> None:
-    """Captions without a credit: short lines set apart by a break's extra blank lines."""
+    """Captions without a credit: short lines set apart by a break's extra blank lines.
+
+    "Extra" is relative to the file's usual separator between blocks (its commonest gap),
+    so a file that separates every block with two blank lines reads like one that uses one.
+    """
+    gaps = Counter(item.gap for item in items[1:] if item.gap)
+    usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
     for i, item in enumerate(items):
-        if item.gap < 2 or not _is_caption_text(item):
+        if not i or not _is_caption_text(item):
             continue
-        before = items[i - 1] if i else None
+        before = items[i - 1]
         after = items[i + 1] if i + 1 < len(items) else None
+        # A display line closing the file heads nothing: the picture ending the last page.
         at_end = after is None or all(x.kind in ("note", "figure") for x in items[i + 1 :])
+        set_apart = item.gap > usual_gap
         in_break = _is_paragraph(before) and _is_paragraph(after)
-        if at_end and before is not None or in_break:
+        if (at_end and not _is_display(before)) or (set_apart and in_break):
             item.kind = "figure"
 
 
@@ -395,7 +404,7 @@ def _is_banner(items: list[_Item], i: int, expect_headline: bool) -> bool:
     if after is None or not _is_display(after):
         return False
     after2 = items[i + 2] if i + 2 < len(items) else None
-    headline_follows = after2 is not None and after2.kind in ("text", "byline")
+    headline_follows = after2 is not None and after2.kind != "source"
     return headline_follows and (expect_headline or _is_paragraph(items[i - 1] if i else None))
 
 
