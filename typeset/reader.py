@@ -118,6 +118,7 @@ def parse_text(text: str, issue_id: str, source_path: str = "") -> Issue:
         raise InputError("no recognisable article (no headline followed by text)")
     for article in state.articles:
         _repair_breaks(article, state)
+    _check_nothing_lost(text, state)
     state.diagnostics.sort(key=lambda d: d.line)
     return Issue(
         id=issue_id,
@@ -403,9 +404,14 @@ def _is_banner(items: list[_Item], i: int, expect_headline: bool) -> bool:
     after = items[i + 1] if i + 1 < len(items) else None
     if after is None or not _is_display(after):
         return False
+    # The headline under a banner heads body text, never another display line.
     after2 = items[i + 2] if i + 2 < len(items) else None
-    headline_follows = after2 is not None and after2.kind != "source"
-    return headline_follows and (expect_headline or _is_paragraph(items[i - 1] if i else None))
+    if after2 is None or after2.kind == "source" or _is_display(after2):
+        return False
+    if expect_headline:
+        return True
+    # Mid-article, only an unspaced name after finished text: spaced phrases are sub-heads.
+    return _is_paragraph(items[i - 1]) and (item.marked or " " not in item.text)
 
 
 def _can_be_headline(item: _Item, after: _Item | None) -> bool:
@@ -581,3 +587,47 @@ def _lost_text_breaks(article: Article) -> set[int]:
             if isinstance(nxt, Paragraph):
                 candidates.append(block)
     return lost
+
+
+# ---------------------------------------------------------------------------------------
+# Self-check
+
+_NOT_TEXT = re.compile(r"\s|#|\*\*|■|□|◼|▪|●|◆")
+_FOLD = str.maketrans("，：；（）！？", ",:;()!?")
+
+
+def _check_nothing_lost(text: str, state: _State) -> None:
+    """Compare the characters of the file with those of the model; any difference is a
+    reader defect, reported as an error so that no edition is built from it."""
+    parts: list[str] = []
+    column = None
+    for a in state.articles:
+        if a.column != column:
+            parts.append(a.column or "")
+            column = a.column
+        parts += [f"{a.kicker}——" if a.kicker else "", *a.title, a.byline or "", a.deck or ""]
+        for b in a.blocks:
+            match b:
+                case Paragraph():
+                    parts.append((b.lead or "") + b.text)
+                case Heading():
+                    parts += b.lines
+                case Figure():
+                    parts += [b.caption, f"({b.credit})" if b.credit else ""]
+                case Note():
+                    parts.append(b.text)
+        parts.append(f"(转自{a.source})" if a.source else "")
+
+    def chars(s: str) -> Counter:
+        return Counter(_NOT_TEXT.sub("", s).translate(_FOLD))
+
+    source, model = chars(text), chars("".join(parts))
+    if source != model:
+        lost = "".join((source - model).elements())[:20]
+        added = "".join((model - source).elements())[:20]
+        state.note(
+            "reader-mismatch",
+            "error",
+            1,
+            f"the model does not hold the file's text exactly (lost {lost!r}, added {added!r})",
+        )

@@ -1,0 +1,43 @@
+"""Shared fixtures: the seed issue files and the hand-made ideal parses beside the repo."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+# The article-model contract, gold parses and scorer live in shared/, beside the checkout.
+SHARED = Path(os.environ.get("TYPESET_SHARED", ROOT.parent / "shared"))
+ARTICLE_MODEL = SHARED / "article-model"
+
+
+def _shared_module(name: str) -> ModuleType:
+    path = ARTICLE_MODEL / f"{name}.py"
+    if not path.exists():
+        reason = f"{path} not found (set TYPESET_SHARED to the shared/ folder)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    spec = importlib.util.spec_from_file_location(f"shared_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def scorer() -> ModuleType:
+    return _shared_module("score")
+
+
+@pytest.fixture(scope="session")
+def fidelity() -> ModuleType:
+    return _shared_module("fidelity")
+
+
+def gold_path(seed: Path) -> Path:
+    return ARTICLE_MODEL / "gold" / f"{seed.stem}.json"

@@ -1,0 +1,243 @@
+"""The reader on the seeds (against the hand-made parses) and on small issue files that
+each exercise one layout rule."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, gold_path
+from typeset.errors import InputError
+from typeset.model import Figure, Heading, Note, Paragraph
+from typeset.reader import parse_text, read_issue
+
+THRESHOLDS = {"headlines": 1.0, "figures": 1.0, "attrs": 1.0, "paragraphs": 0.98, "subheads": 0.98}
+
+
+def test_there_are_seeds():
+    assert len(SEEDS) >= 4
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_matches_gold(seed: Path, scorer):
+    gold = json.loads(gold_path(seed).read_text(encoding="utf-8"))
+    scores = scorer.score(gold, read_issue(seed).to_dict())
+    for metric, floor in THRESHOLDS.items():
+        assert scores[metric] >= floor, (metric, scores)
+    assert scores["articles"] == f"{len(gold['articles'])}/{len(gold['articles'])}"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_keeps_every_character(seed: Path, fidelity):
+    model = read_issue(seed).to_dict()
+    want = Counter(fidelity.norm(seed.read_text(encoding="utf-8")))
+    assert Counter(fidelity.norm(fidelity.rebuild(model))) == want
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "utf-16", "utf-16-be-bom", "gb18030", "crlf", "cr"]
+)
+def test_encodings_and_line_ends_give_the_same_model(seed: Path, encoding: str, tmp_path: Path):
+    text = seed.read_text(encoding="utf-8")
+    if encoding == "crlf":
+        data = text.replace("\n", "\r\n").encode()
+    elif encoding == "cr":
+        data = text.replace("\n", "\r").encode()
+    elif encoding == "utf-16-be-bom":
+        data = "\ufeff".encode("utf-16-be") + text.encode("utf-16-be")
+    else:
+        data = text.encode(encoding)
+    variant = tmp_path / seed.name
+    variant.write_bytes(data)
+    expected = read_issue(seed).to_dict()
+    got = read_issue(variant).to_dict()
+    got["source_path"] = expected["source_path"]
+    assert got == expected
+
+
+def test_gbk_file_without_bom_is_detected(tmp_path: Path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("党建动态\n\n标题一行\n\n正文第一段。\n".encode("gbk"))
+    assert read_issue(path).articles[0].title == ["标题一行"]
+
+
+# --- bad input: one line naming the file, exit status 2, no traceback ------------------
+
+BAD_INPUTS = {
+    "empty": b"",
+    "whitespace": b"  \n\n\t\r\n \xe3\x80\x80\n",
+    "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+    "no-article": "这是一段没有标题的正文。\n\n又一段正文。\n".encode(),
+    "latin1": "caf\xe9 \xff\xfe\xfd".encode("latin-1") * 3,
+}
+
+
+@pytest.mark.parametrize("name", [*BAD_INPUTS, "missing", "directory"])
+def test_bad_input_is_one_clear_line(name: str, tmp_path: Path):
+    path = tmp_path / f"{name}.txt"
+    if name == "directory":
+        path.mkdir()
+    elif name != "missing":
+        path.write_bytes(BAD_INPUTS[name])
+    run = subprocess.run(
+        [sys.executable, "-m", "typeset.cli", "parse", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert str(path) in lines[0]
+    assert "Traceback" not in run.stderr
+
+
+def test_no_article_raises_input_error():
+    with pytest.raises(InputError, match="no recognisable article"):
+        parse_text("只有一段正文。\n", "x")
+
+
+# --- layout rules, one small issue file each --------------------------------------------
+
+BODY = "这是一段足够长的正文内容，用来模拟报纸上的一个完整段落，它以句号结束并且包含多个分句。"
+
+
+def parse(text: str):
+    return parse_text(text, "t")
+
+
+def test_banner_sets_column_until_next_banner():
+    issue = parse(
+        f"党建动态\n\n第一篇文章的标题\n\n{BODY}\n\n(转自甲)\n\n"
+        f"经验做法\n\n第二篇文章的标题\n\n{BODY}\n\n(转自乙)\n\n第三篇文章的标题\n\n{BODY}\n"
+    )
+    assert [a.column for a in issue.articles] == ["党建动态", "经验做法", "经验做法"]
+    assert [a.source for a in issue.articles] == ["甲", "乙", None]
+
+
+def test_kicker_lead_in_byline_and_deck():
+    issue = parse(
+        "理论研究\n\n引题在这里——\n主标题第一行\n主标题第二行\n\n"
+        "“这是一句提要，放在标题和署名之间。”\n\n■ 本报记者 张三\n\n"
+        f"{BODY}\n\n(转自丙)\n\n某某市：\n经验做法的标题\n\n■ 李四 王五\n\n{BODY}\n"
+    )
+    first, second = issue.articles
+    assert first.kicker == "引题在这里"
+    assert first.title == ["主标题第一行", "主标题第二行"]
+    assert first.deck == "“这是一句提要，放在标题和署名之间。”"
+    assert first.byline == "本报记者 张三"
+    assert second.title == ["某某市：", "经验做法的标题"]
+    assert second.byline == "李四 王五"
+
+
+def test_one_line_kicker_and_markdown_marks():
+    issue = parse(
+        f"## 党建动态\n\n## 引题 两个短语——主标题\n\n**强化引领。**{BODY}\n\n"
+        f"## 小标题一 两个短语\n\n{BODY}\n\n## 小标题二 两个短语\n\n{BODY}\n\n(转自丁)\n"
+    )
+    article = issue.articles[0]
+    assert (article.column, article.kicker, article.title) == (
+        "党建动态",
+        "引题 两个短语",
+        ["主标题"],
+    )
+    lead = article.blocks[0]
+    assert isinstance(lead, Paragraph) and lead.lead == "强化引领。" and lead.text == BODY
+    assert [b.lines for b in article.blocks if isinstance(b, Heading)] == [
+        ["小标题一 两个短语"],
+        ["小标题二 两个短语"],
+    ]
+
+
+def test_split_paragraph_joined_and_caption_moved_after_it():
+    issue = parse(
+        f"标题\n\n{BODY}前半段没有结束\n\n\n\n会场照片\n\n后半段在这里结束。\n\n(转自戊)\n"
+    )
+    blocks = issue.articles[0].blocks
+    assert isinstance(blocks[0], Paragraph)
+    assert blocks[0].text == f"{BODY}前半段没有结束后半段在这里结束。"
+    assert isinstance(blocks[1], Figure) and blocks[1].caption == "会场照片"
+    codes = {d.code for d in issue.diagnostics}
+    assert {"joined-across-break", "caption-in-break"} <= codes
+
+
+def test_captions_with_credits_and_closing_caption():
+    issue = parse(
+        f"标题\n\n{BODY}\n\n\n\n活动现场一角\n(图片来源:某某官网)\n\n{BODY}\n\n"
+        f"社区地图(某某部门供图)\n\n{BODY}\n\n(转自己)\n\n\n\n最后一张图片的说明文字\n"
+    )
+    figures = [b for b in issue.articles[0].blocks if isinstance(b, Figure)]
+    assert [(f.caption, f.credit) for f in figures] == [
+        ("活动现场一角", "图片来源:某某官网"),
+        ("社区地图", "某某部门供图"),
+        ("最后一张图片的说明文字", None),
+    ]
+
+
+def test_source_at_end_of_last_paragraph_and_author_note():
+    issue = parse(f"标题\n\n{BODY}(转自庚)\n\n另一篇的标题\n\n{BODY}\n\n(作者系某某研究员)\n")
+    first, second = issue.articles
+    assert first.source == "庚" and first.blocks[-1].text == BODY
+    assert isinstance(second.blocks[-1], Note)
+    assert second.blocks[-1].text == "(作者系某某研究员)"
+
+
+def test_cut_paragraph_before_new_headline_stays_cut():
+    issue = parse(
+        f"党建动态\n\n第一篇标题\n\n{BODY}\n\n小标题 甲乙丙丁\n\n{BODY}\n\n小标题 戊己庚辛\n\n"
+        f"这一段被截断了没有结尾\n\n某某县：第二篇文章的标题\n\n{BODY}\n\n(转自辛)\n"
+    )
+    first, second = issue.articles
+    assert first.blocks[-1].text == "这一段被截断了没有结尾"
+    assert second.title == ["某某县：第二篇文章的标题"]
+    assert any(d.code == "cut-paragraph" for d in issue.diagnostics)
+
+
+def test_skipped_subhead_number_leaves_the_break_cut():
+    issue = parse(
+        f"标题\n\n一、第一个小标题\n\n{BODY}\n\n二、第二个小标题\n\n完善制度建设,出台\n\n"
+        f"后文接续丢失的部分。\n\n四、第四个小标题\n\n{BODY}\n"
+    )
+    texts = [b.text for b in issue.articles[0].blocks if isinstance(b, Paragraph)]
+    assert "完善制度建设,出台" in texts and "后文接续丢失的部分。" in texts
+
+
+def test_short_fragment_with_no_sibling_subhead_is_joined():
+    issue = parse(f"标题\n\n{BODY}\n\n在参与机制上,突出规范性和可\n\n操作性要求。\n\n(转自壬)\n")
+    texts = [b.text for b in issue.articles[0].blocks]
+    assert texts == [BODY, "在参与机制上,突出规范性和可操作性要求。"]
+
+
+def test_body_set_before_its_headline_is_moved_back():
+    issue = parse(
+        f"第一篇标题\n\n{BODY}\n\n(转自癸)\n\n被排在标题前面的正文段落，属于下一篇文章，以句号结束。\n\n"
+        f"第二篇标题\n\n{BODY}\n\n(转自子)\n"
+    )
+    second = issue.articles[1]
+    assert second.blocks[0].text.startswith("被排在标题前面的正文段落")
+    assert second.blocks[1].text == BODY
+    assert any(d.code == "reattached-body" for d in issue.diagnostics)
+
+
+def test_two_line_headline_after_unsourced_article():
+    issue = parse(
+        "党建动态\n\n第一篇标题\n\n■ 本报记者 某某\n\n"
+        f"{BODY}\n\n{BODY}\n\n从“有形”到“有效”\n某某市出台社会组织临时党组织管理工作指引\n\n{BODY}\n\n(转自丑)\n"
+    )
+    assert [a.title[-1] for a in issue.articles] == [
+        "第一篇标题",
+        "某某市出台社会组织临时党组织管理工作指引",
+    ]
+    assert issue.articles[0].source is None and issue.articles[1].source == "丑"
+
+
+def test_diagnostics_carry_issue_file_line_numbers():
+    issue = parse(f"标题\n\n{BODY}没有结束\n\n结束了。\n")
+    (joined,) = [d for d in issue.diagnostics if d.code == "joined-across-break"]
+    assert joined.line == 3 and joined.severity == "info"
