@@ -24,4 +24,6 @@ class Config:
     opencc_config: str = "s2tw"
     phrase_overrides: dict[str, str] = field(default_factory=dict)
     editions: tuple[str, ...] = ("simplified",)
+    # Set the traditional edition's EPUB vertically (直排), right to left.
+    vertical_epub: bool = False
     formats: tuple[str, ...] = ("pdf", "epub")
