@@ -1,0 +1,166 @@
+"""The print edition as HTML: the single input WeasyPrint lays out.
+
+Python only gathers what the templates cannot compute themselves (anchors, figure
+numbers, file URLs from the configuration, the document date); every word, style and
+rule of the page is in `templates/print/`, so a copy of that folder restyles the edition.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from typeset.config import Config
+from typeset.model import Article, Block, Figure, Issue, byline_names
+from typeset.templating import environment
+
+PRINT_TEMPLATE = "print/issue.html.j2"
+IMAGE_SUFFIXES = (".jpg", ".png")
+# Used when SOURCE_DATE_EPOCH is unset: the model carries no issue date, and any
+# clock- or file-derived date would make two builds of one issue differ.
+FALLBACK_DATE = "2000-01-01T00:00:00Z"
+# Room beyond the bleed where WeasyPrint draws the crop marks (in the outer half of the
+# CSS bleed), so the marks never touch bleeding artwork.
+MARKS_ROOM_MM = 7.0
+# ICC header colour-space signatures -> the component names `@color-profile` wants.
+ICC_COMPONENTS = {
+    b"RGB ": ("red", "green", "blue"),
+    b"CMYK": ("cyan", "magenta", "yellow", "black"),
+    b"GRAY": ("gray",),
+}
+
+
+@dataclass(frozen=True)
+class PrintBlock:
+    block: Block
+    # Figures only: number in the issue (from 1) and the URL of a supplied picture.
+    number: int | None = None
+    image_url: str | None = None
+
+
+@dataclass(frozen=True)
+class PrintArticle:
+    article: Article
+    anchor: str
+    # Set on the first article of a column run: the banner printed at its head.
+    banner: str | None
+    blocks: list[PrintBlock]
+
+
+@dataclass(frozen=True)
+class PrintColumn:
+    name: str | None
+    anchor: str
+    articles: list[PrintArticle]
+
+
+def document_date(environ: os._Environ[str] | dict[str, str] = os.environ) -> str:
+    """The W3C date stamped as creation and modification date of the PDF."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return FALLBACK_DATE
+    try:
+        stamp = datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from error
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def icc_components(profile: Path) -> tuple[str, ...]:
+    """Component names of an ICC profile, read from its header's colour space."""
+    with profile.open("rb") as handle:
+        header = handle.read(20)
+    try:
+        return ICC_COMPONENTS[header[16:20]]
+    except KeyError:
+        raise ValueError(f"{profile}: not an RGB, CMYK or grey ICC profile") from None
+
+
+def figure_image(config: Config, issue: Issue, figure: Figure, number: int) -> Path | None:
+    """The picture supplied for a figure: its own `image`, else <image_dir>/<id>/<n>.jpg|png."""
+    if figure.image:
+        path = Path(figure.image)
+        return path if path.is_absolute() else config.image_dir / path
+    for suffix in IMAGE_SUFFIXES:
+        path = config.image_dir / issue.id / f"{number}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def print_columns(issue: Issue, config: Config) -> list[PrintColumn]:
+    """Column runs with anchors for contents and bookmarks, figures numbered in print order."""
+    columns: list[PrintColumn] = []
+    figures = 0
+    index = 0
+    for column_index, (name, articles) in enumerate(issue.columns, start=1):
+        views: list[PrintArticle] = []
+        for position, article in enumerate(articles):
+            index += 1
+            blocks: list[PrintBlock] = []
+            for block in article.blocks:
+                if isinstance(block, Figure):
+                    figures += 1
+                    image = figure_image(config, issue, block, figures)
+                    url = image.resolve().as_uri() if image else None
+                    blocks.append(PrintBlock(block, figures, url))
+                else:
+                    blocks.append(PrintBlock(block))
+            banner = name if position == 0 else None
+            views.append(PrintArticle(article, f"article-{index}", banner, blocks))
+        columns.append(PrintColumn(name, f"column-{column_index}", views))
+    return columns
+
+
+def document_authors(issue: Issue) -> list[str]:
+    """Everyone a byline names, once each, in print order."""
+    names: list[str] = []
+    for article in issue.articles:
+        for name in byline_names(article.byline):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]) -> str:
+    """The masthead: the configured publication, else the first column's name."""
+    if config.publication:
+        return convert(config.publication)
+    for name, _ in issue.columns:
+        if name:
+            return name
+    return ""
+
+
+def render_print_html(
+    issue: Issue, config: Config, convert: Callable[[str], str] | None = None
+) -> str:
+    """Render the print templates for one issue (already in its edition's script).
+
+    `convert` turns the words the templates print into the edition's script.
+    """
+    to_edition = convert or (lambda text: text)
+    env = environment(config.templates_dir, to_edition)
+    profile = config.color_profile.resolve()
+    publication = publication_name(issue, config, to_edition)
+    lead = issue.articles[0].headline if issue.articles else ""
+    return env.get_template(PRINT_TEMPLATE).render(
+        issue=issue,
+        publication=publication,
+        title=" · ".join(part for part in (publication, lead) if part),
+        authors=document_authors(issue),
+        date=document_date(),
+        columns=print_columns(issue, config),
+        keywords=[name for name, _ in issue.columns if name],
+        page={
+            "width": f"{config.trim_width_mm:g}mm",
+            "height": f"{config.trim_height_mm:g}mm",
+            "bleed": f"{config.bleed_mm:g}mm",
+            "media_bleed": f"{config.bleed_mm + MARKS_ROOM_MM:g}mm",
+        },
+        fonts_url=config.fonts_dir.resolve().as_uri(),
+        profile={"url": profile.as_uri(), "components": icc_components(profile)},
+    )
