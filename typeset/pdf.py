@@ -1,0 +1,162 @@
+"""The print edition: a PDF/X-4 file laid out by WeasyPrint from `render_print_html`.
+
+WeasyPrint may read only the project's own files (templates, fonts, pictures, the output
+profile): an issue or a restyled template must not be able to pull in the network or
+arbitrary local files, and nothing installed on the machine may change the output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import mimetypes
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import pydyf
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from typeset.config import Config
+from typeset.html import render_print_html
+from typeset.model import Issue
+
+LOGGER = logging.getLogger(__name__)
+PDF_VARIANT = "pdf/x-4"
+# Name of the `@color-profile` rule in templates/print/setup.css.j2.
+OUTPUT_INTENT = "--output"
+JUSTIFY_MODULE = "typeset.justify"
+POINTS_PER_MM = 72 / 25.4
+XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+class URLRefused(ValueError):
+    """A document asked for a resource outside the project's allowed files."""
+
+
+class ProjectFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only local files from allowed places.
+
+    WeasyPrint turns fetcher errors into warnings and carries on, so refusals are also
+    kept in `refused`; `write_pdf` fails the build on any.
+    """
+
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.folders = tuple(folder.resolve() for folder in folders)
+        self.files = frozenset(path.resolve() for path in files)
+        self.refused: list[str] = []
+
+    @classmethod
+    def for_config(cls, config: Config) -> ProjectFetcher:
+        return cls(
+            (config.templates_dir, config.fonts_dir, config.image_dir),
+            (config.color_profile,),
+        )
+
+    def allows(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return resolved in self.files or any(
+            resolved.is_relative_to(folder) for folder in self.folders
+        )
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(url2pathname(unquote(parts.path)))
+        if (
+            parts.scheme != "file"
+            or parts.netloc not in ("", "localhost")
+            or not (path.is_absolute() and self.allows(path))
+        ):
+            self.refused.append(url)
+            raise URLRefused(f"refused to fetch {url}: not a project file")
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": mime_type}
+        )
+
+
+class Finisher:
+    """Last touches on WeasyPrint's PDF objects before they are written.
+
+    - Every page's BleedBox goes `bleed_mm` outside its TrimBox: the CSS bleed also holds
+      the crop marks, and WeasyPrint caps the BleedBox at 10 pt.
+    - The XMP DocumentID, a random UUID in WeasyPrint, becomes one derived from
+      `identity`, so two builds of the same document are byte-identical.
+    """
+
+    def __init__(self, bleed_mm: float, identity: str) -> None:
+        self.bleed = bleed_mm * POINTS_PER_MM
+        self.document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}".encode()
+
+    def __call__(self, document: object, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page":
+                self.set_bleed_box(obj)
+            elif isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [
+                    XMP_DOCUMENT_ID.sub(self.document_id, bytes(part)) for part in obj.stream
+                ]
+
+    def set_bleed_box(self, page: pydyf.Dictionary) -> None:
+        left, bottom, right, top = (float(value) for value in page["TrimBox"])
+        bleed = self.bleed
+        page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
+
+
+def install_justification() -> None:
+    """Let typeset.justify patch WeasyPrint for Chinese justification, once it exists."""
+    if importlib.util.find_spec(JUSTIFY_MODULE) is not None:
+        importlib.import_module(JUSTIFY_MODULE).install()
+
+
+def render_pdf(
+    issue: Issue,
+    config: Config,
+    convert: Callable[[str], str] | None = None,
+    timings: dict[str, float] | None = None,
+) -> bytes:
+    """The PDF of one issue as bytes; `timings` receives seconds per stage."""
+    install_justification()
+    stages = {} if timings is None else timings
+    start = time.perf_counter()
+    markup = render_print_html(issue, config, convert)
+    stages["html"] = time.perf_counter() - start
+
+    fetcher = ProjectFetcher.for_config(config)
+    fonts = FontConfiguration()
+    color_profiles: dict[str, object] = {}
+    options = {"pdf_variant": PDF_VARIANT, "output_intent": OUTPUT_INTENT, "pdf_tags": True}
+    start = time.perf_counter()
+    document = HTML(
+        string=markup,
+        base_url=(config.templates_dir / "print").resolve().as_uri() + "/",
+        url_fetcher=fetcher,
+    ).render(font_config=fonts, color_profiles=color_profiles, **options)
+    stages["layout"] = time.perf_counter() - start
+    if fetcher.refused:
+        raise URLRefused("the print templates asked for " + ", ".join(fetcher.refused))
+
+    start = time.perf_counter()
+    finisher = Finisher(config.bleed_mm, markup)
+    pdf = document.write_pdf(finisher=finisher, **options)
+    stages["write"] = time.perf_counter() - start
+    LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
+    return pdf
+
+
+def write_pdf(issue: Issue, out_path: Path, config: Config) -> None:
+    """Write the print edition of `issue` to `out_path` (whole file or nothing)."""
+    pdf = render_pdf(issue, config)
+    try:
+        out_path.write_bytes(pdf)
+    except BaseException:
+        out_path.unlink(missing_ok=True)
+        raise
