@@ -1,0 +1,420 @@
+"""The print edition read back the way a printer and a reader would see it.
+
+PDFs are built once per module from the hand-made gold parses, from the seeds through the
+reader, and from a small issue with a supplied picture; every test reads those files back
+with pikepdf and pdfplumber.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from PIL import Image
+
+from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS
+from typeset.config import Config
+from typeset.html import FALLBACK_DATE, document_date, render_print_html
+from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
+from typeset.pdf import ProjectFetcher, URLRefused, render_pdf, write_pdf
+
+GOLD = sorted((ARTICLE_MODEL / "gold").glob("*.json"))
+FONT_FILES = (
+    "NotoSerifCJKsc-Regular.otf",
+    "NotoSerifCJKsc-Bold.otf",
+    "NotoSansCJKsc-Regular.otf",
+    "NotoSansCJKsc-Bold.otf",
+    "LXGWWenKai-Regular.ttf",
+)
+# The private family names templates/print/setup.css.j2 gives the bundled faces.
+BUNDLED_FACES = {"TS-Song", "TS-Song-Bold", "TS-Hei", "TS-Hei-Bold", "TS-Kai"}
+MISSING_FONTS = [name for name in FONT_FILES if not (Config().fonts_dir / name).is_file()]
+needs_fonts = pytest.mark.skipif(
+    bool(MISSING_FONTS),
+    reason=f"fonts/ lacks {', '.join(MISSING_FONTS)} (built by scripts/build-fonts); "
+    "without them WeasyPrint falls back to system fonts",
+)
+MM = 72 / 25.4
+TOLERANCE = 0.01  # points
+
+
+@dataclass(frozen=True)
+class Build:
+    issue: Issue
+    config: Config
+    path: Path
+
+
+def picture_issue() -> Issue:
+    """A small issue whose one figure gets a picture, with text that looks like markup."""
+    article = Article(
+        title=["第一行标题", "第二行 <b>标题</b> & 更多"],
+        column="党建动态",
+        kicker="引题",
+        byline="本报记者 张三",
+        deck="导语",
+        blocks=[
+            Paragraph("正文第一段，<script>alert(1)</script> 不是标记。", lead="领句。"),
+            Heading(["小标题"]),
+            Figure("图片说明", credit="图片来源:本报"),
+            Paragraph("正文第二段。"),
+            Note("(作者单位)"),
+        ],
+        source="本报",
+    )
+    return Issue(id="picture", articles=[article])
+
+
+def write_png(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), (180, 22, 27)).save(path)
+
+
+def build_all(folder: Path) -> dict[str, Build]:
+    builds: dict[str, Build] = {}
+    config = Config()
+    for path in GOLD:
+        issue = Issue.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        builds[f"gold-{path.stem}"] = Build(issue, config, folder / f"gold-{path.stem}.pdf")
+    try:
+        from typeset.reader import read_issue
+    except ImportError:
+        read_issue = None
+    if read_issue is not None:
+        for seed in SEEDS:
+            builds[f"seed-{seed.stem}"] = Build(
+                read_issue(seed), config, folder / f"seed-{seed.stem}.pdf"
+            )
+    images = folder / "images"
+    write_png(images / "picture" / "1.png")
+    builds["picture"] = Build(
+        picture_issue(), dataclasses.replace(config, image_dir=images), folder / "picture.pdf"
+    )
+    for build in builds.values():
+        write_pdf(build.issue, build.path, build.config)
+    return builds
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    if not GOLD:
+        pytest.skip(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
+    return build_all(tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def texts(builds: dict[str, Build]) -> dict[str, list[str]]:
+    """Each PDF's text, page by page."""
+    out = {}
+    for name, build in builds.items():
+        with pdfplumber.open(build.path) as pdf:
+            out[name] = [page.extract_text() or "" for page in pdf.pages]
+    return out
+
+
+def all_builds(builds: dict[str, Build]) -> Iterator[tuple[str, Build, pikepdf.Pdf]]:
+    for name, build in builds.items():
+        with pikepdf.open(build.path) as pdf:
+            yield name, build, pdf
+
+
+def printed_text(issue: Issue) -> str:
+    """Every piece of text the model says the page prints."""
+    parts: list[str] = []
+    for article in issue.articles:
+        parts += [article.column or "", article.kicker or "", *article.title]
+        parts += [article.byline or "", article.deck or "", article.source or ""]
+        for block in article.blocks:
+            match block:
+                case Paragraph():
+                    parts += [block.lead or "", block.text]
+                case Heading():
+                    parts += block.lines
+                case Figure():
+                    parts += [block.caption, block.credit or ""]
+                case Note():
+                    parts.append(block.text)
+    return "".join(parts)
+
+
+def no_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def box_mm(box: pikepdf.Array) -> list[float]:
+    return [float(value) / MM for value in box]
+
+
+# ---- PDF/X ---------------------------------------------------------------------------
+
+
+def test_pdfx4_marker_and_output_intent(builds):
+    for name, _, pdf in all_builds(builds):
+        xmp = str(pdf.open_metadata())
+        assert "<pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>" in xmp, name
+        intents = pdf.Root.OutputIntents
+        assert len(intents) == 1, name
+        intent = intents[0]
+        assert intent.S == "/GTS_PDFX", name
+        assert intent.DestOutputProfile.N == 3, name
+        assert intent.DestOutputProfile.read_bytes()[36:40] == b"acsp", name
+
+
+def test_trim_and_bleed_boxes_on_every_page(builds):
+    for name, build, pdf in all_builds(builds):
+        width, height = build.config.trim_width_mm, build.config.trim_height_mm
+        bleed = build.config.bleed_mm
+        assert len(pdf.pages) >= 2, name
+        for number, page in enumerate(pdf.pages, start=1):
+            where = f"{name} page {number}"
+            trim = box_mm(page.obj.TrimBox)
+            assert trim[2] - trim[0] == pytest.approx(width, abs=TOLERANCE), where
+            assert trim[3] - trim[1] == pytest.approx(height, abs=TOLERANCE), where
+            expected = [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed]
+            assert box_mm(page.obj.BleedBox) == pytest.approx(expected, abs=TOLERANCE), where
+            media = box_mm(page.obj.MediaBox)
+            # Crop marks sit outside the bleed, so the media box is larger still.
+            assert media[0] < expected[0] and media[1] < expected[1], where
+            assert media[2] > expected[2] and media[3] > expected[3], where
+
+
+def test_tagged(builds):
+    for name, _, pdf in all_builds(builds):
+        assert pdf.Root.MarkInfo.Marked, name
+        assert "/StructTreeRoot" in pdf.Root, name
+
+
+# ---- Fonts and text ------------------------------------------------------------------
+
+
+def page_fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Every font dictionary the pages use, descendants of composite fonts included."""
+    for page in pdf.pages:
+        fonts = page.obj.Resources.get("/Font", {})
+        for font in fonts.values():
+            yield font
+            yield from font.get("/DescendantFonts", [])
+
+
+@needs_fonts
+def test_only_bundled_fonts_all_embedded(builds):
+    for name, _, pdf in all_builds(builds):
+        seen = set()
+        for font in page_fonts(pdf):
+            base = str(font.BaseFont).lstrip("/")
+            face = base.split("+", 1)[-1]
+            assert face in BUNDLED_FACES, f"{name}: {base} is not a bundled face"
+            if font.Subtype != "/Type0":
+                descriptor = font.FontDescriptor
+                assert any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ), f"{name}: {base} not embedded"
+            seen.add(face)
+        assert {"TS-Song", "TS-Song-Bold", "TS-Hei-Bold", "TS-Kai"} <= seen, name
+
+
+@needs_fonts
+def test_every_character_of_the_model_is_printed(builds, texts):
+    for name, build in builds.items():
+        expected = Counter(no_space(printed_text(build.issue)))
+        printed = Counter(no_space("".join(texts[name])))
+        missing = expected - printed
+        assert not missing, f"{name}: missing {dict(missing)}"
+
+
+@needs_fonts
+def test_contents_page_lists_every_headline(builds, texts):
+    for name, build in builds.items():
+        cover = no_space(texts[name][0])
+        for article in build.issue.articles:
+            assert no_space("".join(article.title)) in cover, name
+
+
+# ---- Metadata and navigation ---------------------------------------------------------
+
+
+def test_metadata(builds):
+    for name, build, pdf in all_builds(builds):
+        issue = build.issue
+        info = pdf.docinfo
+        title = str(info.Title)
+        assert issue.articles[0].headline in title, name
+        assert str(pdf.Root.Lang) == issue.language, name
+        names = [n for a in issue.articles for n in byline_names(a.byline)]
+        author = str(info.get("/Author", ""))
+        for person in names:
+            assert person in author, name
+        if not names:
+            assert "/Author" not in info, name
+        assert str(info.CreationDate).startswith("D:20000101000000"), name
+        assert info.CreationDate == info.ModDate, name
+
+
+def test_document_date_follows_source_date_epoch():
+    assert document_date({}) == FALLBACK_DATE
+    assert document_date({"SOURCE_DATE_EPOCH": "1767225600"}) == "2026-01-01T00:00:00Z"
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        document_date({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+@needs_fonts
+def test_bookmarks_are_columns_then_articles(builds, texts):
+    for name, build, pdf in all_builds(builds):
+        with pdf.open_outline() as outline:
+            top = outline.root
+            expected = [(column, arts) for column, arts in build.issue.columns]
+            assert [item.title for item in top] == [c for c, _ in expected], name
+            for item, (_, articles) in zip(top, expected, strict=True):
+                assert [child.title for child in item.children] == [a.headline for a in articles], (
+                    name
+                )
+                for child, article in zip(item.children, articles, strict=True):
+                    page = pikepdf.Page(child.destination[0]).index
+                    assert no_space(article.title[0]) in no_space(texts[name][page]), (
+                        f"{name}: bookmark {child.title} points at page {page + 1}"
+                    )
+
+
+# ---- Figures ---------------------------------------------------------------------------
+
+
+def image_xobjects(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Image XObjects the pages use, once each (WeasyPrint shares one resource dict)."""
+    found = {}
+    for page in pdf.pages:
+        for xobject in page.obj.Resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Image":
+                found[xobject.objgen] = xobject
+    return list(found.values())
+
+
+def test_supplied_picture_is_an_image_xobject(builds):
+    with pikepdf.open(builds["picture"].path) as pdf:
+        images = image_xobjects(pdf)
+    assert [(int(i.Width), int(i.Height)) for i in images] == [(40, 30)]
+
+
+def test_figures_without_pictures_get_a_frame_not_an_image(builds):
+    for name in (n for n in builds if n.startswith("gold-")):
+        with pikepdf.open(builds[name].path) as pdf:
+            assert image_xobjects(pdf) == [], name
+
+
+def test_figure_image_in_html_only_when_supplied(tmp_path):
+    issue = picture_issue()
+    without = render_print_html(issue, dataclasses.replace(Config(), image_dir=tmp_path))
+    assert "<img" not in without
+    write_png(tmp_path / "picture" / "1.png")
+    with_image = render_print_html(issue, dataclasses.replace(Config(), image_dir=tmp_path))
+    assert (tmp_path / "picture" / "1.png").resolve().as_uri() in with_image
+
+
+# ---- HTML --------------------------------------------------------------------------------
+
+
+def test_html_escapes_issue_text_and_converts_template_words():
+    html = render_print_html(picture_issue(), Config(), convert=lambda text: f"[{text}]")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>" not in html
+    assert '<html lang="zh-Hans">' in html
+    assert "[目录]" in html and "[转自]" in html
+
+
+def test_html_language_follows_issue():
+    issue = dataclasses.replace(picture_issue(), language="zh-Hant-TW")
+    assert '<html lang="zh-Hant-TW">' in render_print_html(issue, Config())
+
+
+# ---- URL fetcher ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/style.css",
+        "https://example.com/font.otf",
+        "data:text/css,body{}",
+        "ftp://example.com/x",
+        (ROOT / "templates" / ".." / ".." / "etc" / "passwd").as_uri(),
+        "file://otherhost" + str(ROOT / "templates" / "print" / "print.css"),
+    ],
+)
+def test_fetcher_refuses_anything_outside_the_project(url):
+    fetcher = ProjectFetcher.for_config(Config())
+    with pytest.raises(URLRefused):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_refuses_symlinks_out_of_allowed_folders(tmp_path):
+    (tmp_path / "picture").mkdir()
+    (tmp_path / "picture" / "1.png").symlink_to("/etc/passwd")
+    fetcher = ProjectFetcher.for_config(dataclasses.replace(Config(), image_dir=tmp_path))
+    with pytest.raises(URLRefused):
+        fetcher.fetch((tmp_path / "picture" / "1.png").as_uri())
+
+
+def test_fetcher_serves_project_files():
+    config = Config()
+    fetcher = ProjectFetcher.for_config(config)
+    response = fetcher.fetch((config.templates_dir / "print" / "print.css").as_uri())
+    assert response.headers["Content-Type"] == "text/css"
+    assert b"@page" in response.read()
+    assert fetcher.fetch(config.color_profile.as_uri()).read()[36:40] == b"acsp"
+
+
+def test_a_template_reaching_outside_fails_the_build(tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "print").mkdir(parents=True)
+    for source in (Config().templates_dir / "print").iterdir():
+        (templates / "print" / source.name).write_bytes(source.read_bytes())
+    css = templates / "print" / "print.css"
+    css.write_text(
+        css.read_text(encoding="utf-8") + '\nbody { background: url("file:///etc/passwd"); }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.pdf"
+    with pytest.raises(URLRefused, match="/etc/passwd"):
+        write_pdf(picture_issue(), out, dataclasses.replace(Config(), templates_dir=templates))
+    assert not out.exists()
+
+
+# ---- Reproducibility ---------------------------------------------------------------------
+
+
+def test_two_builds_are_byte_identical(builds, tmp_path):
+    """Once more in this process, once in a fresh one with another hash seed."""
+    name = next(n for n in builds if n.startswith("gold-"))
+    build = builds[name]
+    first = build.path.read_bytes()
+    assert render_pdf(build.issue, build.config) == first
+    again = tmp_path / "again.pdf"
+    issue_json = tmp_path / "issue.json"
+    issue_json.write_text(build.issue.to_json(), encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from typeset.config import Config; "
+        "from typeset.model import Issue; from typeset.pdf import write_pdf; "
+        "import json; issue = Issue.from_dict(json.loads(Path(sys.argv[1]).read_text()));"
+        "write_pdf(issue, Path(sys.argv[2]), Config())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    subprocess.run(
+        [sys.executable, "-c", script, str(issue_json), str(again)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert again.read_bytes() == first
