@@ -7,7 +7,11 @@ rule of the page is in `templates/print/`, so a copy of that folder restyles the
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +29,11 @@ FALLBACK_DATE = "2000-01-01T00:00:00Z"
 # Room beyond the bleed where WeasyPrint draws the crop marks (in the outer half of the
 # CSS bleed), so the marks never touch bleeding artwork.
 MARKS_ROOM_MM = 7.0
+# Where a long headline line may be broken: after these marks, or at a space between two
+# Chinese words (a space next to Latin letters or digits is only Han-Latin spacing).
+HEADLINE_BREAK = re.compile(r"[，、：；！？,:;!?]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+OPENING_QUOTES = "“‘《〈「『（("
+CLOSING_QUOTES = "”’》〉」』）)"
 # ICC header colour-space signatures -> the component names `@color-profile` wants.
 ICC_COMPONENTS = {
     b"RGB ": ("red", "green", "blue"),
@@ -135,15 +144,74 @@ def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]
     return ""
 
 
+def text_ems(text: str) -> float:
+    """Rough printed width of `text` in em: wide (CJK) characters 1, others half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def headline_lines(text: str, measure: float) -> list[tuple[str, float | None]]:
+    """How one printed title line is set on a measure of `measure` em.
+
+    A line that fits stays whole. A longer one is broken where a headline editor would:
+    after a comma, enumeration comma or colon, or at a space between words, never inside
+    quotation marks or book-title marks, choosing the breaks that give the most even
+    lines. When no such break fits, it becomes one block with a balanced max-width (in
+    em), so it wraps into equal lines instead of a full line and a stub.
+    """
+    ems = text_ems(text)
+    if ems <= measure:
+        return [(text, None)]
+    depth = [0]
+    for char in text:
+        change = (char in OPENING_QUOTES) - (char in CLOSING_QUOTES)
+        depth.append(depth[-1] + change)
+    breaks = [
+        m.end()
+        for m in HEADLINE_BREAK.finditer(text)
+        if 0 < m.end() < len(text) and depth[m.end()] <= 0
+    ]
+    fewest = math.ceil(ems / measure)
+    best: tuple[float, list[str]] | None = None
+    for count in (fewest, fewest + 1):
+        for cut in itertools.combinations(breaks, count - 1):
+            bounds = (0, *cut, len(text))
+            parts = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
+            widths = [text_ems(part) for part in parts]
+            if max(widths) > measure:
+                continue
+            spread = max(widths) - min(widths)
+            if best is None or spread < best[0]:
+                best = (spread, parts)
+        if best is not None:
+            return [(part, None) for part in best[1]]
+    return [(text, min(measure, math.ceil(ems / fewest) + 1.0))]
+
+
+def edition_converter(issue: Issue, config: Config) -> Callable[[str], str]:
+    """How the templates' own words are converted for the edition `issue` is in.
+
+    The build hands writers an edition's model and nothing else; a model in the script
+    `config.opencc_config` produces is the traditional edition, so its words convert too.
+    """
+    if issue.language.startswith("zh-Hant"):
+        from typeset.traditional import converter, language_tag
+
+        if issue.language == language_tag(config.opencc_config):
+            return converter(config.opencc_config, config.phrase_overrides)
+    return lambda text: text
+
+
 def render_print_html(
     issue: Issue, config: Config, convert: Callable[[str], str] | None = None
 ) -> str:
     """Render the print templates for one issue (already in its edition's script).
 
-    `convert` turns the words the templates print into the edition's script.
+    `convert` turns the words the templates print into the edition's script; by default
+    it follows the issue's language (see `edition_converter`).
     """
-    to_edition = convert or (lambda text: text)
+    to_edition = convert or edition_converter(issue, config)
     env = environment(config.templates_dir, to_edition)
+    env.filters["headline_lines"] = headline_lines
     profile = config.color_profile.resolve()
     publication = publication_name(issue, config, to_edition)
     lead = issue.articles[0].headline if issue.articles else ""
