@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,9 +29,9 @@ from typeset.html import render_print_html
 from typeset.model import Issue
 
 LOGGER = logging.getLogger(__name__)
-PDF_VARIANT = "pdf/x-4"
-# Name of the `@color-profile` rule in templates/print/setup.css.j2.
-OUTPUT_INTENT = "--output"
+# PDF/X-4 with the `@color-profile` rule of templates/print/setup.css.j2 as output intent,
+# tagged (WeasyPrint allows tags together with PDF/X).
+PDF_OPTIONS = {"pdf_variant": "pdf/x-4", "output_intent": "--output", "pdf_tags": True}
 JUSTIFY_MODULE = "typeset.justify"
 POINTS_PER_MM = 72 / 25.4
 XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -117,13 +117,13 @@ def install_justification() -> None:
         importlib.import_module(JUSTIFY_MODULE).install()
 
 
-def render_pdf(
+def render_document(
     issue: Issue,
     config: Config,
     convert: Callable[[str], str] | None = None,
     timings: dict[str, float] | None = None,
-) -> bytes:
-    """The PDF of one issue as bytes; `timings` receives seconds per stage."""
+) -> tuple[Document, str]:
+    """Lay out one issue: WeasyPrint's document (pages and boxes) and the HTML it came from."""
     install_justification()
     stages = {} if timings is None else timings
     start = time.perf_counter()
@@ -131,22 +131,30 @@ def render_pdf(
     stages["html"] = time.perf_counter() - start
 
     fetcher = ProjectFetcher.for_config(config)
-    fonts = FontConfiguration()
-    color_profiles: dict[str, object] = {}
-    options = {"pdf_variant": PDF_VARIANT, "output_intent": OUTPUT_INTENT, "pdf_tags": True}
     start = time.perf_counter()
     document = HTML(
         string=markup,
         base_url=(config.templates_dir / "print").resolve().as_uri() + "/",
         url_fetcher=fetcher,
-    ).render(font_config=fonts, color_profiles=color_profiles, **options)
+    ).render(font_config=FontConfiguration(), color_profiles={}, **PDF_OPTIONS)
     stages["layout"] = time.perf_counter() - start
     if fetcher.refused:
         raise URLRefused("the print templates asked for " + ", ".join(fetcher.refused))
+    return document, markup
 
+
+def render_pdf(
+    issue: Issue,
+    config: Config,
+    convert: Callable[[str], str] | None = None,
+    timings: dict[str, float] | None = None,
+) -> bytes:
+    """The PDF of one issue as bytes; `timings` receives seconds per stage."""
+    stages = {} if timings is None else timings
+    document, markup = render_document(issue, config, convert, stages)
     start = time.perf_counter()
     finisher = Finisher(config.bleed_mm, markup)
-    pdf = document.write_pdf(finisher=finisher, **options)
+    pdf = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
     stages["write"] = time.perf_counter() - start
     LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
     return pdf
