@@ -22,12 +22,13 @@ import pdfplumber
 import pikepdf
 import pytest
 from PIL import Image
+from weasyprint import Document
 
 from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS
 from typeset.config import Config
-from typeset.html import FALLBACK_DATE, document_date, render_print_html
+from typeset.html import FALLBACK_DATE, document_date, headline_lines, render_print_html
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
-from typeset.pdf import ProjectFetcher, URLRefused, render_pdf, write_pdf
+from typeset.pdf import ProjectFetcher, URLRefused, render_document, render_pdf, write_pdf
 
 GOLD = sorted((ARTICLE_MODEL / "gold").glob("*.json"))
 FONT_FILES = (
@@ -57,7 +58,9 @@ class Build:
 
 
 def picture_issue() -> Issue:
-    """A small issue whose one figure gets a picture, with text that looks like markup."""
+    """A small issue: an article before any column banner, then one whose figure gets a
+    picture, with text that looks like markup."""
+    unnamed = Article(title=["栏目之前的文章"], blocks=[Paragraph("没有栏目。")])
     article = Article(
         title=["第一行标题", "第二行 <b>标题</b> & 更多"],
         column="党建动态",
@@ -73,7 +76,7 @@ def picture_issue() -> Issue:
         ],
         source="本报",
     )
-    return Issue(id="picture", articles=[article])
+    return Issue(id="picture", articles=[unnamed, article])
 
 
 def write_png(path: Path) -> None:
@@ -268,19 +271,34 @@ def test_document_date_follows_source_date_epoch():
         document_date({"SOURCE_DATE_EPOCH": "yesterday"})
 
 
+def expected_outline(issue: Issue) -> list[tuple[str, list[Article]]]:
+    """Column runs as (bookmark title, articles below it); an unnamed run's articles are
+    top-level bookmarks themselves."""
+    outline: list[tuple[str, list[Article]]] = []
+    for column, articles in issue.columns:
+        if column:
+            outline.append((column, articles))
+        else:
+            outline += [(article.headline, []) for article in articles]
+    return outline
+
+
+def bookmark_page(pdf: pikepdf.Pdf, item: pikepdf.OutlineItem) -> int:
+    return pikepdf.Page(item.destination[0]).index
+
+
 @needs_fonts
 def test_bookmarks_are_columns_then_articles(builds, texts):
     for name, build, pdf in all_builds(builds):
+        expected = expected_outline(build.issue)
         with pdf.open_outline() as outline:
             top = outline.root
-            expected = [(column, arts) for column, arts in build.issue.columns]
-            assert [item.title for item in top] == [c for c, _ in expected], name
+            assert [item.title for item in top] == [title for title, _ in expected], name
             for item, (_, articles) in zip(top, expected, strict=True):
-                assert [child.title for child in item.children] == [a.headline for a in articles], (
-                    name
-                )
-                for child, article in zip(item.children, articles, strict=True):
-                    page = pikepdf.Page(child.destination[0]).index
+                children = list(item.children)
+                assert [child.title for child in children] == [a.headline for a in articles]
+                for child, article in zip(children, articles, strict=True):
+                    page = bookmark_page(pdf, child)
                     assert no_space(article.title[0]) in no_space(texts[name][page]), (
                         f"{name}: bookmark {child.title} points at page {page + 1}"
                     )
@@ -318,6 +336,67 @@ def test_figure_image_in_html_only_when_supplied(tmp_path):
     write_png(tmp_path / "picture" / "1.png")
     with_image = render_print_html(issue, dataclasses.replace(Config(), image_dir=tmp_path))
     assert (tmp_path / "picture" / "1.png").resolve().as_uri() in with_image
+
+
+# ---- Layout -------------------------------------------------------------------------------
+
+
+def walk_boxes(box, article: str | None = None):
+    """Every box under `box` with the id of the article element it belongs to."""
+    element = getattr(box, "element", None)
+    if element is not None and element.tag == "article":
+        article = element.get("id")
+    yield box, article
+    for child in getattr(box, "children", None) or ():
+        yield from walk_boxes(child, article)
+
+
+@pytest.fixture(scope="module")
+def layouts() -> dict[str, Document]:
+    if not GOLD:
+        pytest.skip(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
+    out = {}
+    for path in GOLD:
+        issue = Issue.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        out[path.stem], _ = render_document(issue, Config())
+    return out
+
+
+@needs_fonts
+def test_article_heads_stay_whole_and_with_their_text(layouts):
+    """Banner, kicker, headline, deck and byline on one page, with the body's first lines."""
+    for name, document in layouts.items():
+        heads: dict[str, set[int]] = {}
+        bodies: dict[str, set[int]] = {}
+        for number, page in enumerate(document.pages):
+            for box, article in walk_boxes(page._page_box):
+                classes = (getattr(box, "element", None) or {}).get("class", "").split()
+                if "article-head" in classes:
+                    heads.setdefault(article, set()).add(number)
+                elif "article-body" in classes and box.height > 0:
+                    bodies.setdefault(article, set()).add(number)
+        assert heads, name
+        for article, pages in heads.items():
+            assert len(pages) == 1, f"{name}: head of {article} split over pages {pages}"
+            assert pages <= bodies.get(article, set()), f"{name}: head of {article} alone"
+
+
+def test_headline_lines_break_at_phrases_and_balance():
+    assert headline_lines("短标题", 22) == [("短标题", None)]
+    assert headline_lines("坚持党建引领、强化规范运行，推进社会组织发挥作用", 22) == [
+        ("坚持党建引领、强化规范运行，", None),
+        ("推进社会组织发挥作用", None),
+    ]
+    # Never inside quotation marks, never at the space between Chinese and digits.
+    quoted = "“强引领 守初心 重规范”2026年度社会组织党建工作专题培训"
+    assert all(width for _, width in headline_lines(quoted, 22))
+    (line, width), *rest = headline_lines(
+        "湖南省衡阳市社科联召开 2025 年度社会组织党支部书记述职评议会", 22
+    )
+    assert not rest and width is not None and width < 22
+    # No single character left alone on a second line.
+    (_, width), *rest = headline_lines("江苏泰州兴化推动社会组织成为基层治理“生力军”", 22)
+    assert not rest and width == 13
 
 
 # ---- HTML --------------------------------------------------------------------------------
