@@ -1,0 +1,317 @@
+"""Preflight: what is wrong with an issue before it goes to press.
+
+`check` returns the reader's own diagnostics (repairs it made, damage it found) together with
+checks on the article model, every one pointing at a line of the issue file, so an editor can
+fix the file and a build can refuse to print errors. The model keeps one line per block and
+per article, so text inside a block (a joined paragraph's continuation, a deck, a byline, a
+source) is reported at its block's or article's line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from typeset.config import Config
+from typeset.fonts import Role, missing_glyphs
+from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.punctuation import FULL_WIDTH, normalize, normalize_issue
+
+IMAGE_SUFFIXES = (".jpg", ".png")
+
+# Shortest passage reported when it appears twice.
+DUPLICATE_MIN = 20
+
+# The faces each kind of text is set in, by the print and the EPUB style sheets together.
+_FONT_ROLES: dict[str, tuple[Role, ...]] = {
+    "banner": ("hei",),
+    "kicker": ("kai",),
+    "title": ("song", "hei"),
+    "deck": ("kai",),
+    "byline": ("kai",),
+    "lead": ("hei",),
+    "paragraph": ("song",),
+    "heading": ("hei",),
+    "caption": ("kai",),
+    "credit": ("kai",),
+    "note": ("kai", "song"),
+    "source": ("kai",),
+}
+
+# Running text, as opposed to display text (headlines, decks, sub-heads, captions …). News
+# display text restates the body by design (a headline echoed in the lead, a deck quoting a
+# paragraph), so repeats are looked for within each of the two kinds, never between them.
+_RUNNING_TEXT = frozenset({"paragraph", "lead", "note"})
+
+# Mark pairs that must balance within one piece of text; each tuple is (openers, closers),
+# so a full-width opener may close with its ASCII partner.
+_PAIRS = (("“", "”"), ("《", "》"), ("（(", "）)"))
+_PAIR_MARKS = {pair: re.compile(f"[{re.escape(pair[0] + pair[1])}]") for pair in _PAIRS}
+
+# Duplicates are compared with punctuation width and space kinds folded, one character for
+# one, so positions in the folded text are positions in the original.
+_FOLD = str.maketrans({full: ascii for ascii, full in FULL_WIDTH.items()} | {"\u3000": " "})
+_HALF_WIDTH_MARK = re.compile(f"[{re.escape(''.join(FULL_WIDTH))}]")
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One printed piece of text, the file line it is reported at, and what it is."""
+
+    text: str
+    line: int
+    kind: str
+
+
+def check(issue: Issue, config: Config) -> list[Diagnostic]:
+    """Everything an editor should know about `issue` before printing, sorted by line."""
+    fields = list(_fields(issue))
+    normalized, marks = normalize_issue(issue)
+    found = [
+        *issue.diagnostics,
+        *_duplicate_passages([f for f in fields if f.kind in _RUNNING_TEXT]),
+        *_duplicate_passages([f for f in fields if f.kind not in _RUNNING_TEXT]),
+        *_unbalanced_pairs(fields),
+        *_missing_glyphs(normalized, config),
+        *_figures_without_image(issue, config),
+        *_halfwidth(fields, marks),
+    ]
+    return sorted(found, key=lambda d: d.line)
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    """Whether any diagnostic should stop the issue from being built."""
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def format_diagnostic(path: str | Path, d: Diagnostic) -> str:
+    """One line in the compiler style editors and terminals recognise: file:line: …"""
+    return f"{path}:{d.line}: {d.severity} {d.code}: {d.message}"
+
+
+def to_dicts(diagnostics: list[Diagnostic]) -> list[dict]:
+    """Plain dicts (code, severity, line, message) for JSON reports."""
+    return [asdict(d) for d in diagnostics]
+
+
+def to_json(diagnostics: list[Diagnostic]) -> str:
+    """The diagnostics as a JSON list; `Diagnostic(**item)` reads each item back."""
+    return json.dumps(to_dicts(diagnostics), ensure_ascii=False, indent=2)
+
+
+def figure_image(issue: Issue, n: int, config: Config) -> Path | None:
+    """The picture supplied for the issue's `n`-th figure (from 1), or None.
+
+    Its own `image` (relative to `config.image_dir` unless absolute), else the first of
+    <image_dir>/<issue id>/<n>.jpg, .png that exists. One rule for preflight and writers.
+    Raises IndexError when the issue has fewer than `n` figures.
+    """
+    figure = next((f for k, f in enumerate(_figures(issue), 1) if k == n), None)
+    if figure is None:
+        raise IndexError(f"issue {issue.id} has no figure {n}")
+    return _image(issue, n, figure, config)
+
+
+def _image(issue: Issue, n: int, figure: Figure, config: Config) -> Path | None:
+    if figure.image:
+        path = Path(figure.image)
+        return path if path.is_absolute() else config.image_dir / path
+    for suffix in IMAGE_SUFFIXES:
+        path = config.image_dir / issue.id / f"{n}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The issue's text, piece by piece
+
+
+def _fields(issue: Issue) -> Iterator[_Field]:
+    """Every printed piece of text in print order; multi-line titles and sub-heads whole."""
+    column = None
+    for article in issue.articles:
+        pieces: list[tuple[str | None, int, str]] = []
+        if article.column != column:
+            pieces.append((article.column, article.line, "banner"))
+        column = article.column
+        for kind in ("kicker", "deck", "byline"):
+            pieces.append((getattr(article, kind), article.line, kind))
+        pieces.append(("".join(article.title), article.line, "title"))
+        for block in article.blocks:
+            match block:
+                case Paragraph():
+                    pieces.append((block.lead, block.line, "lead"))
+                    pieces.append((block.text, block.line, "paragraph"))
+                case Heading():
+                    pieces.append(("".join(block.lines), block.line, "heading"))
+                case Figure():
+                    pieces.append((block.caption, block.line, "caption"))
+                    pieces.append((block.credit, block.line, "credit"))
+                case Note():
+                    pieces.append((block.text, block.line, "note"))
+        # The source closes the article; its own line is not kept, the last block's is near.
+        last = max((b.line for b in article.blocks), default=article.line)
+        pieces.append((article.source, max(last, article.line), "source"))
+        yield from (_Field(text, line, kind) for text, line, kind in pieces if text)
+
+
+def _figures(issue: Issue) -> Iterator[Figure]:
+    for article in issue.articles:
+        yield from (b for b in article.blocks if isinstance(b, Figure))
+
+
+def _quote(text: str, length: int = 12) -> str:
+    """The start of `text` in corner brackets, which never clash with the “” it may hold."""
+    return f"「{text[:length]}…」" if len(text) > length else f"「{text}」"
+
+
+# ---------------------------------------------------------------------------------------
+# Checks
+
+
+def _duplicate_passages(fields: list[_Field]) -> Iterator[Diagnostic]:
+    """Passages of DUPLICATE_MIN+ characters printed twice (a paste or a layout repeat).
+
+    Every DUPLICATE_MIN-character window of every field is hashed once, remembering where it
+    was first seen, so the work is linear in the issue's length. A window seen before marks
+    a repeat; consecutive repeated windows form one run, reported once at its start.
+    """
+    texts = [f.text.translate(_FOLD) for f in fields]
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text) + 1)
+    joined = "\0".join(texts)  # windows never cross a field, so never hold the \0
+    seen: dict[int, int] = {}
+    for index, text in enumerate(texts):
+        base = starts[index]
+        run_start = previous = -2
+        first_of_run = 0
+        for i in range(base, base + len(text) - DUPLICATE_MIN + 1):
+            window = joined[i : i + DUPLICATE_MIN]
+            first = seen.setdefault(hash(window), i)
+            if first == i or joined[first : first + DUPLICATE_MIN] != window:
+                continue
+            if i != previous + 1:
+                if run_start >= 0:
+                    yield _duplicate(fields, starts, index, run_start, previous, first_of_run)
+                run_start, first_of_run = i, first
+            previous = i
+        if run_start >= 0:
+            yield _duplicate(fields, starts, index, run_start, previous, first_of_run)
+
+
+def _duplicate(
+    fields: list[_Field], starts: list[int], index: int, start: int, last: int, first: int
+) -> Diagnostic:
+    field = fields[index]
+    earlier = bisect.bisect_right(starts, first) - 1
+    where = "earlier in the same text" if earlier == index else f"at line {fields[earlier].line}"
+    offset = start - starts[index]
+    length = last - start + DUPLICATE_MIN
+    passage = field.text[offset : offset + length]
+    return Diagnostic(
+        "duplicate-passage",
+        "warning",
+        field.line,
+        f"passage of {length} characters {_quote(passage)} already appears {where}",
+    )
+
+
+def _unbalanced_pairs(fields: list[_Field]) -> Iterator[Diagnostic]:
+    """Quotes and brackets opened and not closed (or the reverse) within one piece of text;
+    usually text lost in extraction or a typo, and the printed page shows it."""
+    for field in fields:
+        for pair in _PAIRS:
+            if problem := _unbalanced(field.text, pair):
+                yield Diagnostic("unbalanced-quote", "warning", field.line, problem)
+
+
+def _unbalanced(text: str, pair: tuple[str, str]) -> str | None:
+    """What is wrong with one kind of pair in `text`, or None when every mark has a partner."""
+    openers, closers = pair
+    open_at: list[int] = []
+    for mark in _PAIR_MARKS[pair].finditer(text):
+        if mark.group() in openers:
+            open_at.append(mark.start())
+        elif open_at:
+            open_at.pop()
+        else:
+            at = mark.start()
+            return f"{mark.group()} without an opening {openers[0]}: {_quote(text[at:])}"
+    if open_at:
+        at = open_at[-1]
+        return f"{text[at]} without a closing {closers[0]}: {_quote(text[at:])}"
+    return None
+
+
+def _missing_glyphs(normalized: Issue, config: Config) -> Iterator[Diagnostic]:
+    """Characters a font of the edition cannot draw: they would print as blanks or boxes.
+
+    Checked on the text as printed (punctuation normalised, and converted for a configured
+    traditional edition), each character once, at the first line it appears on.
+    """
+    editions = [("", normalized)]
+    if "traditional" in config.editions:
+        from typeset.traditional import to_traditional
+
+        traditional = to_traditional(normalized, config.opencc_config, config.phrase_overrides)
+        editions.append((" in the traditional edition", traditional))
+    reported: set[str] = set()
+    for edition, model in editions:
+        lines: dict[str, set[int]] = {}
+        roles: dict[str, set[Role]] = {}
+        for field in _fields(model):
+            for role in _FONT_ROLES[field.kind]:
+                for glyph in missing_glyphs(field.text, config.fonts_dir, role):
+                    if glyph.char not in reported:
+                        lines.setdefault(glyph.char, set()).add(field.line)
+                        roles.setdefault(glyph.char, set()).add(role)
+        for char, where in lines.items():
+            reported.add(char)
+            at = sorted(where)
+            fonts = " and ".join(sorted(roles[char]))
+            also = f"line{'s' * (len(at) > 2)} {', '.join(map(str, at[1:6]))}"
+            more = f"; also on {also}" if len(at) > 1 else ""
+            more += ", …" if len(at) > 6 else ""
+            yield Diagnostic(
+                "missing-glyph",
+                "error",
+                at[0],
+                f"the {fonts} font cannot draw 「{char}」 (U+{ord(char):04X}){edition}{more}",
+            )
+
+
+def _figures_without_image(issue: Issue, config: Config) -> Iterator[Diagnostic]:
+    """Captions that will print without their picture (a placeholder box in the PDF)."""
+    for n, figure in enumerate(_figures(issue), 1):
+        if _image(issue, n, figure, config) is None:
+            folder = config.image_dir / issue.id
+            yield Diagnostic(
+                "figure-without-image",
+                "info",
+                figure.line,
+                f"no picture for figure {n} {_quote(figure.caption or figure.credit or '')}"
+                f" (looked for {n}.jpg, {n}.png in {folder})",
+            )
+
+
+def _halfwidth(fields: list[_Field], marks: int) -> Iterator[Diagnostic]:
+    """How many ASCII marks the editions set full width, reported once at the first one."""
+    if not marks:
+        return
+    line = min(
+        (f.line for f in fields if _HALF_WIDTH_MARK.search(f.text) and normalize(f.text)[1]),
+        default=1,
+    )
+    yield Diagnostic(
+        "halfwidth-punctuation",
+        "info",
+        line,
+        f"{marks} half-width mark{'s' * (marks > 1)} (, : ; ( ) ! ?) in Chinese text"
+        " set full width",
+    )
