@@ -80,7 +80,7 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from typeset import preflight
 
-    config = Config()
+    config = Config(editions=args.edition, formats=args.format)
     status = 0
     for path in _issue_files(args.files):
         try:
