@@ -402,6 +402,15 @@ def test_headline_lines_break_at_phrases_and_balance():
 # ---- HTML --------------------------------------------------------------------------------
 
 
+def test_named_picture_missing_keeps_the_frame(tmp_path, caplog):
+    issue = picture_issue()
+    figure = next(b for b in issue.articles[1].blocks if isinstance(b, Figure))
+    figure.image = "nowhere.png"
+    html = render_print_html(issue, dataclasses.replace(Config(), image_dir=tmp_path))
+    assert "<img" not in html and 'class="placeholder"' in html
+    assert "nowhere.png" in caplog.text
+
+
 def test_html_escapes_issue_text_and_converts_template_words():
     html = render_print_html(picture_issue(), Config(), convert=lambda text: f"[{text}]")
     assert "<script>" not in html and "&lt;script&gt;" in html

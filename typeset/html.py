@@ -8,6 +8,7 @@ rule of the page is in `templates/print/`, so a copy of that folder restyles the
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import os
 import re
@@ -21,6 +22,7 @@ from typeset.config import Config
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.templating import environment
 
+LOGGER = logging.getLogger(__name__)
 PRINT_TEMPLATE = "print/issue.html.j2"
 IMAGE_SUFFIXES = (".jpg", ".png")
 # Used when SOURCE_DATE_EPOCH is unset: the model carries no issue date, and any
@@ -89,10 +91,18 @@ def icc_components(profile: Path) -> tuple[str, ...]:
 
 
 def figure_image(config: Config, issue: Issue, figure: Figure, number: int) -> Path | None:
-    """The picture supplied for a figure: its own `image`, else <image_dir>/<id>/<n>.jpg|png."""
+    """The picture supplied for a figure: its own `image`, else <image_dir>/<id>/<n>.jpg|png.
+
+    A named picture that is missing leaves the frame in place and says so, rather than
+    letting WeasyPrint print the image's alternative text.
+    """
     if figure.image:
         path = Path(figure.image)
-        return path if path.is_absolute() else config.image_dir / path
+        path = path if path.is_absolute() else config.image_dir / path
+        if path.is_file():
+            return path
+        LOGGER.warning("%s: picture %s for figure %d not found", issue.id, path, number)
+        return None
     for suffix in IMAGE_SUFFIXES:
         path = config.image_dir / issue.id / f"{number}{suffix}"
         if path.is_file():
