@@ -501,19 +501,12 @@ def test_metadata(books):
         assert "alternativeText" in features
         assert metadata(book, "schema:accessibilityHazard") == ["none"]
         assert metadata(book, "schema:accessibilitySummary")[0]
-        if book.vertical:
-            continue  # see test_traditional_contributors
         names = [n for a in safe.articles for n in byline_names(a.byline)]
         contributors = [c.text for c in opf.iterfind(".//dc:contributor", NS)]
         assert contributors == list(dict.fromkeys(names)), name
     assert any(package(b).find(".//dc:contributor", NS) is not None for b in books.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model.byline_names only knows simplified role words (记者, not 記者); "
-    "drop this marker once it knows the traditional ones",
-)
 def test_traditional_contributors(books):
     contributors = [c.text for c in package(books["vertical"]).iterfind(".//dc:contributor", NS)]
     assert not any(name.endswith("記者") for name in contributors)

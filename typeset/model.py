@@ -208,4 +208,8 @@ def byline_names(byline: str | None) -> list[str]:
     if not byline:
         return []
     words = byline.replace("\u3000", " ").split()
-    return [w for w in words if not w.endswith(("记者", "通讯员", "特约撰稿人", "实习生"))]
+    return [w for w in words if not w.endswith(_BYLINE_ROLES)]
+
+
+# Role words before the names in a byline, in both editions' characters.
+_BYLINE_ROLES = ("记者", "記者", "通讯员", "通訊員", "撰稿人", "实习生", "實習生")
