@@ -419,6 +419,15 @@ def test_html_escapes_issue_text_and_converts_template_words():
     assert "[目录]" in html and "[转自]" in html
 
 
+def test_masthead_is_the_configured_publication_else_the_first_column():
+    issue = picture_issue()
+    assert '<h1 class="publication">党建动态</h1>' in render_print_html(issue, Config())
+    config = dataclasses.replace(Config(), publication="社会组织报")
+    html = render_print_html(issue, config, convert=lambda text: text.replace("报", "報"))
+    assert '<h1 class="publication">社会组织報</h1>' in html
+    assert "<title>社会组织報 · 栏目之前的文章</title>" in html
+
+
 def test_html_language_follows_issue():
     issue = dataclasses.replace(picture_issue(), language="zh-Hant-TW")
     assert '<html lang="zh-Hant-TW">' in render_print_html(issue, Config())
