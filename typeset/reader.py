@@ -378,9 +378,11 @@ def _assemble(items: list[_Item], state: _State) -> None:
         last = state.articles[-1] if state.articles else None
         if last is None:
             return
+        # A picture closing the last page is ordinary layout; body text there is not.
+        only_figures = all(isinstance(b, Figure) for b in state.orphans)
         state.note(
             "reattached-body",
-            "warning",
+            "info" if only_figures else "warning",
             state.orphan_line,
             "blocks after the last article's source; kept with that article",
         )
