@@ -168,6 +168,8 @@ def test_pdfx4_marker_and_output_intent(builds):
         assert "<pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>" in xmp, name
         intents = pdf.Root.OutputIntents
         assert len(intents) == 1, name
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
+        assert check() == [], name
         intent = intents[0]
         assert intent.S == "/GTS_PDFX", name
         assert intent.DestOutputProfile.N == 3, name
@@ -237,11 +239,22 @@ def test_every_character_of_the_model_is_printed(builds, texts):
 
 
 @needs_fonts
-def test_contents_page_lists_every_headline(builds, texts):
-    for name, build in builds.items():
+def test_contents_page_lists_every_headline_with_its_page(builds, texts):
+    for name, build, pdf in all_builds(builds):
         cover = no_space(texts[name][0])
+        starts = {}
+        with pdf.open_outline() as outline:
+            for item in outline.root:
+                for entry in [item, *item.children]:
+                    starts[entry.title] = bookmark_page(pdf, entry) + 1
         for article in build.issue.articles:
-            assert no_space("".join(article.title)) in cover, name
+            entry = f"{starts[article.headline]:02d}{no_space(article.kicker or '')}"
+            assert entry + no_space("".join(article.title)) in cover, name
+
+
+def test_no_annotations_on_press_pages(builds):
+    for name, _, pdf in all_builds(builds):
+        assert all("/Annots" not in page.obj for page in pdf.pages), name
 
 
 # ---- Metadata and navigation ---------------------------------------------------------

@@ -159,15 +159,17 @@ def text_ems(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
-def headline_lines(text: str, measure: float) -> list[tuple[str, float | None]]:
-    """How one printed title line is set on a measure of `measure` em.
+def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, float | None]]:
+    """How a printed title line (or several run together) is set on `measure` em.
 
     A line that fits stays whole. A longer one is broken where a headline editor would:
-    after a comma, enumeration comma or colon, or at a space between words, never inside
-    quotation marks or book-title marks, choosing the breaks that give the most even
-    lines. When no such break fits, it becomes one block with a balanced max-width (in
-    em), so it wraps into equal lines instead of a full line and a stub.
+    where the printed lines met, after a comma, enumeration comma or colon, or at a space
+    between words, never inside quotation marks or book-title marks, choosing the breaks
+    that give the most even lines. When no such break fits, it becomes one block with a
+    balanced max-width (in em), so it wraps into equal lines instead of a line and a stub.
     """
+    lines = [printed] if isinstance(printed, str) else printed
+    text = "".join(lines)
     ems = text_ems(text)
     if ems <= measure:
         return [(text, None)]
@@ -175,11 +177,9 @@ def headline_lines(text: str, measure: float) -> list[tuple[str, float | None]]:
     for char in text:
         change = (char in OPENING_QUOTES) - (char in CLOSING_QUOTES)
         depth.append(depth[-1] + change)
-    breaks = [
-        m.end()
-        for m in HEADLINE_BREAK.finditer(text)
-        if 0 < m.end() < len(text) and depth[m.end()] <= 0
-    ]
+    joins = set(itertools.accumulate(len(line) for line in lines))
+    joins |= {m.end() for m in HEADLINE_BREAK.finditer(text)}
+    breaks = sorted(end for end in joins if 0 < end < len(text) and depth[end] <= 0)
     fewest = math.ceil(ems / measure)
     best: tuple[float, list[str]] | None = None
     for count in (fewest, fewest + 1):
