@@ -49,11 +49,11 @@ import re
 import weakref
 from bisect import bisect_left, bisect_right
 
-import cffi
 import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
+from weasyprint.text import ffi as text_ffi
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
@@ -66,12 +66,8 @@ _IDEOGRAPH = (
     "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 )
 _WESTERN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-# Han–Latin boundaries, each match ending one character before its boundary: `left`
-# and `right` name the side the ideograph is on, `space` matches a space typed between.
-_AUTOSPACE = re.compile(
-    f"(?P<left>[{_IDEOGRAPH}](?=[{_WESTERN}]))|(?P<right>[{_WESTERN}](?=[{_IDEOGRAPH}]))"
-    f"|(?P<space>(?:[{_IDEOGRAPH}] (?=[{_WESTERN}])|[{_WESTERN}] (?=[{_IDEOGRAPH}])))"
-)
+# A Han–Latin boundary, matched with the character before it and a space typed there.
+_AUTOSPACE = re.compile(f"[{_IDEOGRAPH}] ?(?=[{_WESTERN}])|[{_WESTERN}] ?(?=[{_IDEOGRAPH}])")
 _HAS_WESTERN = re.compile(f"[{_WESTERN}]")
 _SPACES = " \u00a0"
 # Characters that belong to the preceding one: marks, joiners, variation selectors.
@@ -115,7 +111,9 @@ def autospace_boundaries(text: str) -> list[tuple[int, str]]:
     if not _HAS_WESTERN.search(text):  # most Chinese text: skip the slower scan
         return []
     return [
-        (m.end() - 1 if m.lastgroup == "space" else m.end(), m.lastgroup)
+        (m.end() - 1, "space")
+        if m.end() - m.start() == 2
+        else (m.end(), "right" if _HAS_WESTERN.match(text, m.start()) else "left")
         for m in _AUTOSPACE.finditer(text)
     ]
 
@@ -380,22 +378,27 @@ _PATCHED = (
     (line_break.Layout, "set_text", "(self, text, justify=False)"),
     (draw_text, "draw_first_line", "(stream, textbox, text_overflow, block_ellipsis, matrix)"),
 )
-# (owner, name, code) the patches rely on: who calls the patched functions, and how.
+# Code the patches rely on, by module: who calls the patched functions, and how.
 _RELIED_ON = (
-    (inline, "text_align", "justify_line(context, line, offset)"),
-    (line_break.Layout, "reactivate", "self.set_text(self.text, justify=True)"),
-    (line_break, "first_line_metrics", "layout.set_text(first_line_text)"),
-    (draw_text, "draw_text", "draw_first_line("),
-    (draw_text, "draw_first_line", "pango_layout_set_single_paragraph_mode("),
-    (draw_text, "draw_first_line", "width = glyph_info.geometry.width"),
+    (inline, "justify_line(context, line, offset)"),
+    (line_break, "self.set_text(self.text, justify=True)"),
+    (line_break, "layout.set_text(first_line_text)"),
+    (draw_text, "emojis = draw_first_line("),
+    (draw_text, "pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)"),
+    (draw_text, "width = glyph_info.geometry.width"),
 )
-_FIELDS = {
-    "PangoLayoutLine": {"runs"},
-    "PangoGlyphItem": {"item", "glyphs"},
-    "PangoItem": {"offset", "length", "analysis"},
-    "PangoGlyphString": {"num_glyphs", "glyphs", "log_clusters"},
-    "PangoGlyphGeometry": {"width"},
+# Fields of WeasyPrint's declarations of Pango structures that the drawing code reads.
+_STRUCT_FIELDS = {
+    "PangoLayoutLine": ("GSListRuns *runs;",),
+    "GSListRuns": ("PangoGlyphItem *data;", "struct GSListRuns *next;"),
+    "PangoGlyphItem": ("PangoItem *item;", "PangoGlyphString *glyphs;"),
+    "PangoItem": ("gint offset;", "gint length;", "PangoAnalysis analysis;"),
+    "PangoAnalysis": ("guint level;",),
+    "PangoGlyphString": ("gint num_glyphs;", "PangoGlyphInfo *glyphs;", "gint *log_clusters;"),
+    "PangoGlyphInfo": ("PangoGlyphGeometry geometry;",),
+    "PangoGlyphGeometry": ("PangoGlyphUnit width;",),
 }
+_STRUCT = re.compile(r"typedef struct (?:\w+ )?\{([^}]*)\} (\w+);")
 _PANGO_FUNCTIONS = (
     "pango_attr_letter_spacing_new",
     "pango_attr_list_change",
@@ -421,17 +424,16 @@ def check_weasyprint() -> None:
         found = "missing" if function is None else str(inspect.signature(function))
         if found != expected:
             problems.append(f"{name}: {found}, expected {expected}")
-    for owner, name, code in _RELIED_ON:
-        function = _unpatched(owner, name)
-        if function is None or code not in inspect.getsource(function):
-            problems.append(f"{name} no longer contains {code!r}")
-    for type_name, fields in _FIELDS.items():
-        try:
-            missing = fields - {field for field, _ in ffi.typeof(type_name).fields}
-        except cffi.CDefError:
-            missing = fields
+    for module, code in _RELIED_ON:
+        if code not in inspect.getsource(module):
+            problems.append(f"{module.__name__} no longer contains {code!r}")
+    # Read from the source: asking cffi for the types would cost milliseconds each.
+    declarations = " ".join(inspect.getsource(text_ffi).split())
+    structs = {name: body for body, name in _STRUCT.findall(declarations)}
+    for name, fields in _STRUCT_FIELDS.items():
+        missing = [field for field in fields if field not in structs.get(name, "")]
         if missing:
-            problems.append(f"{type_name} lacks {sorted(missing)}")
+            problems.append(f"{name} lacks {missing}")
     problems += [f"{name} missing" for name in _PANGO_FUNCTIONS if not hasattr(pango, name)]
     if problems:
         raise IncompatibleWeasyPrint(
