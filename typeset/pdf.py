@@ -89,7 +89,9 @@ class Finisher:
     - Every page's BleedBox goes `bleed_mm` outside its TrimBox: the CSS bleed also holds
       the crop marks, and WeasyPrint caps the BleedBox at 10 pt.
     - The XMP DocumentID, a random UUID in WeasyPrint, becomes one derived from
-      `identity`, so two builds of the same document are byte-identical.
+      `identity`, so two builds of the same document are byte-identical. XMP means the
+      DocumentID to be shared by all versions and renditions of a document, so it comes
+      from the issue and its edition's language, not from the output or the paths.
     """
 
     def __init__(self, bleed_mm: float, identity: str) -> None:
@@ -122,8 +124,8 @@ def render_document(
     config: Config,
     convert: Callable[[str], str] | None = None,
     timings: dict[str, float] | None = None,
-) -> tuple[Document, str]:
-    """Lay out one issue: WeasyPrint's document (pages and boxes) and the HTML it came from."""
+) -> Document:
+    """Lay out one issue: WeasyPrint's document, with its pages and boxes."""
     install_justification()
     stages = {} if timings is None else timings
     start = time.perf_counter()
@@ -140,7 +142,7 @@ def render_document(
     stages["layout"] = time.perf_counter() - start
     if fetcher.refused:
         raise URLRefused("the print templates asked for " + ", ".join(fetcher.refused))
-    return document, markup
+    return document
 
 
 def render_pdf(
@@ -151,9 +153,9 @@ def render_pdf(
 ) -> bytes:
     """The PDF of one issue as bytes; `timings` receives seconds per stage."""
     stages = {} if timings is None else timings
-    document, markup = render_document(issue, config, convert, stages)
+    document = render_document(issue, config, convert, stages)
     start = time.perf_counter()
-    finisher = Finisher(config.bleed_mm, markup)
+    finisher = Finisher(config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print")
     pdf = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
     stages["write"] = time.perf_counter() - start
     LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
