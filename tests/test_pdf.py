@@ -402,8 +402,12 @@ def test_headline_lines_break_at_phrases_and_balance():
         ("坚持党建引领、强化规范运行，", None),
         ("推进社会组织发挥作用", None),
     ]
-    # Never inside quotation marks, never at the space between Chinese and digits.
-    quoted = "“强引领 守初心 重规范”2026年度社会组织党建工作专题培训"
+    # After a closing quotation mark, never inside one, never at a space next to digits.
+    assert headline_lines("“强引领 守初心 重规范”2026年度社会组织党建工作专题培训", 22) == [
+        ("“强引领 守初心 重规范”", None),
+        ("2026年度社会组织党建工作专题培训", None),
+    ]
+    quoted = "“党建引领、规范运行、提升质量、服务发展、凝聚力量、共同奋进”"
     assert all(width for _, width in headline_lines(quoted, 22))
     (line, width), *rest = headline_lines(
         "湖南省衡阳市社科联召开 2025 年度社会组织党支部书记述职评议会", 22

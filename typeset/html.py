@@ -31,11 +31,17 @@ FALLBACK_DATE = "2000-01-01T00:00:00Z"
 # Room beyond the bleed where WeasyPrint draws the crop marks (in the outer half of the
 # CSS bleed), so the marks never touch bleeding artwork.
 MARKS_ROOM_MM = 7.0
-# Where a long headline line may be broken: after these marks, or at a space between two
-# Chinese words (a space next to Latin letters or digits is only Han-Latin spacing).
-HEADLINE_BREAK = re.compile(r"[，、：；！？,:;!?]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+# Where a long headline line may be broken: after these marks (a closing quotation mark
+# included), or at a space between two Chinese words (a space next to Latin letters or
+# digits is only Han-Latin spacing).
+HEADLINE_BREAK = re.compile(
+    r"[，、：；！？,:;!?”’》〉」』）)]"  # after a comma, colon or closing mark
+    r"|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])"  # a space between Chinese words
+)
 OPENING_QUOTES = "“‘《〈「『（("
 CLOSING_QUOTES = "”’》〉」』）)"
+# Marks that may not start a line (GB/T 15834, clreq).
+NO_LINE_START = "，。、：；！？,.:;!?" + CLOSING_QUOTES
 # ICC header colour-space signatures -> the component names `@color-profile` wants.
 ICC_COMPONENTS = {
     b"RGB ": ("red", "green", "blue"),
@@ -179,7 +185,11 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
         depth.append(depth[-1] + change)
     joins = set(itertools.accumulate(len(line) for line in lines))
     joins |= {m.end() for m in HEADLINE_BREAK.finditer(text)}
-    breaks = sorted(end for end in joins if 0 < end < len(text) and depth[end] <= 0)
+    breaks = sorted(
+        end
+        for end in joins
+        if 0 < end < len(text) and depth[end] <= 0 and text[end] not in NO_LINE_START
+    )
     fewest = math.ceil(ems / measure)
     best: tuple[float, list[str]] | None = None
     for count in (fewest, fewest + 1):
