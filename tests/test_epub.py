@@ -198,22 +198,7 @@ def no_space(text: str) -> str:
 
 
 def printed_text(issue: Issue) -> str:
-    """Every piece of text the model prints: column names once per run of articles."""
-    parts = [name or "" for name, _ in issue.columns]
-    for article in issue.articles:
-        parts += [article.kicker or "", *article.title, article.byline or ""]
-        parts += [article.deck or "", article.source or ""]
-        for block in article.blocks:
-            match block:
-                case Paragraph():
-                    parts += [block.lead or "", block.text]
-                case Heading():
-                    parts += block.lines
-                case Figure():
-                    parts += [block.caption, block.credit or ""]
-                case Note():
-                    parts.append(block.text)
-    return "".join(parts)
+    return "".join(issue.printed_texts())
 
 
 def body_text(book: Book) -> str:

@@ -134,22 +134,7 @@ def all_builds(builds: dict[str, Build]) -> Iterator[tuple[str, Build, pikepdf.P
 
 
 def printed_text(issue: Issue) -> str:
-    """Every piece of text the model says the page prints."""
-    parts: list[str] = []
-    for article in issue.articles:
-        parts += [article.column or "", article.kicker or "", *article.title]
-        parts += [article.byline or "", article.deck or "", article.source or ""]
-        for block in article.blocks:
-            match block:
-                case Paragraph():
-                    parts += [block.lead or "", block.text]
-                case Heading():
-                    parts += block.lines
-                case Figure():
-                    parts += [block.caption, block.credit or ""]
-                case Note():
-                    parts.append(block.text)
-    return "".join(parts)
+    return "".join(issue.printed_texts())
 
 
 def no_space(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -103,6 +103,24 @@ class Issue:
             else:
                 runs.append((article.column, [article]))
         return runs
+
+    def printed_texts(self) -> Iterator[str]:
+        """Every piece of text an edition prints, column names once per run of articles:
+        what a writer's output must contain."""
+        for column, articles in self.columns:
+            yield column or ""
+            for a in articles:
+                yield from (a.kicker or "", *a.title, a.byline or "", a.deck or "", a.source or "")
+                for b in a.blocks:
+                    match b:
+                        case Paragraph():
+                            yield from (b.lead or "", b.text)
+                        case Heading():
+                            yield from b.lines
+                        case Figure():
+                            yield from (b.caption, b.credit or "")
+                        case Note():
+                            yield b.text
 
     def map_text(self, convert: Callable[[str], str], language: str | None = None) -> Issue:
         """A copy with `convert` applied to every piece of text the issue prints.
