@@ -31,7 +31,8 @@ from PIL import Image
 
 from tests.conftest import ARTICLE_MODEL, SEEDS
 from typeset.config import Config
-from typeset.epub import close_bidi, modified_date, write_epub, xml_text
+from typeset.epub import modified_date, write_epub
+from typeset.literal import close_bidi, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
 from typeset.traditional import to_traditional
 
@@ -285,7 +286,7 @@ def test_one_document_per_article_in_print_order(books):
             body = document.find("h:body", NS)
             assert len(body.findall(".//h:article", NS)) == 1
             heading = body.find(".//h:h2", NS)
-            assert no_space(text_of(heading)) == no_space(xml_text("".join(article.title)))
+            assert no_space(text_of(heading)) == no_space(printable("".join(article.title)))
             assert len(heading.findall("h:br", NS)) == len(article.title) - 1
 
 
@@ -295,7 +296,7 @@ def test_column_banner_heads_the_first_article_of_each_run(books):
         for column, articles in book.issue.columns:
             for position, _ in enumerate(articles):
                 banners = next(documents).findall(".//h:h1[@class='column']", NS)
-                expected = [xml_text(column)] if column and position == 0 else []
+                expected = [printable(column)] if column and position == 0 else []
                 assert [no_space(text_of(b)) for b in banners] == [no_space(e) for e in expected], (
                     name
                 )
@@ -315,7 +316,7 @@ def expected_tree(book: Book) -> list:
     """Columns (linking their first article) holding their articles' printed headlines."""
     tree = []
     number = 0
-    for column, articles in book.issue.map_text(xml_text).columns:
+    for column, articles in book.issue.map_text(printable).columns:
         entries = []
         for article in articles:
             number += 1
@@ -379,7 +380,7 @@ def test_semantic_markup(books):
     def texts(path: str) -> list[str]:
         return [text_of(e) for e in article.iterfind(path, NS)]
 
-    assert texts("h:header/h:hgroup/h:p[@class='kicker']") == [xml_text(f"引题{RLO}反向")]
+    assert texts("h:header/h:hgroup/h:p[@class='kicker']") == [printable(f"引题{RLO}反向")]
     assert len(article.findall("h:header/h:hgroup/h:h2", NS)) == 1
     assert texts("h:header/h:p[@class='deck']") == ["导语：一段摘要。"]
     assert texts("h:header/h:p[@class='byline']") == ["本报记者 张三␀␁␈␋␌␛␟␡"]
@@ -457,9 +458,9 @@ def test_control_characters_become_visible_and_bidi_stays_contained(books):
 
 
 def test_xml_text():
-    assert xml_text("a\x00b\tc\nd\x1f\x7f") == "a␀b\tc\nd␟␡"
-    assert xml_text("\x85\ud800\ufffe\U0001ffff") == "\ufffd" * 4
-    assert xml_text("<&>]]>") == "<&>]]>"
+    assert printable("a\x00b\tc\nd\x1f\x7f") == "a␀b\tc\nd␟␡"
+    assert printable("\x85\ud800\ufffe\U0001ffff") == "\ufffd" * 4
+    assert printable("<&>]]>") == "<&>]]>"
     assert close_bidi(f"{RLO}x") == f"{RLO}x\u202c"
     assert close_bidi(f"{RLO}x\u202c") == f"{RLO}x\u202c"
     assert close_bidi("\u2067\u202ax") == "\u2067\u202ax\u202c\u2069"
@@ -473,7 +474,7 @@ def test_xml_text():
 def test_metadata(books):
     for name, book in books.items():
         opf = package(book)
-        safe = book.issue.map_text(xml_text)
+        safe = book.issue.map_text(printable)
         columns = [c for c, _ in safe.columns if c]
         title = f"{columns[0]} {book.issue.id}" if columns else book.issue.id
         assert opf.find(".//dc:title", NS).text == title, name

@@ -14,11 +14,8 @@ Why the parts are built as they are:
   HarfBuzz's subsetter: fontTools takes seconds on a CJK face, HarfBuzz milliseconds.
 - The zip is rewritten with fixed entry dates, `mimetype` first and stored, so two
   builds of one input are byte-identical; the identifier is a UUIDv5 of the content.
-- Issue text is made XML-safe before anything renders it: C0 controls (tab, newline and
-  carriage return aside) become their visible Control Pictures (U+2400…), other code
-  points XML or HTML forbid become U+FFFD, and bidi embeddings, overrides and isolates
-  left open are closed at the end of their own field so they cannot reorder the text
-  after it. Markup-like text is escaped by the templates and prints literally.
+- Issue text is made printable first (`typeset.literal`); markup-like text is escaped by
+  the templates and prints literally.
 """
 
 from __future__ import annotations
@@ -43,6 +40,7 @@ from markupsafe import Markup, escape
 from PIL import Image, ImageDraw, ImageFont
 
 from typeset.config import Config
+from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.templating import environment
 
@@ -138,58 +136,6 @@ class Column:
     entries: list[Entry] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- text safety
-
-
-def _replacement_table() -> dict[int, str]:
-    table = {c: chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
-    table[0x7F] = "\u2421"
-    bad = [*range(0x80, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
-    bad += [plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)]
-    table.update(dict.fromkeys(bad, "\ufffd"))
-    return table
-
-
-REPLACEMENTS = _replacement_table()
-EMBEDDINGS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
-ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI RLI FSI, closed by PDI
-PDF, PDI = "\u202c", "\u2069"
-
-
-def close_bidi(text: str) -> str:
-    """`text` with the bidi embeddings and isolates it leaves open closed at its end."""
-    stack: list[str] = []
-    for char in text:
-        if char in EMBEDDINGS or char in ISOLATES:
-            stack.append(char)
-        elif char == PDF and stack and stack[-1] in EMBEDDINGS:
-            stack.pop()
-        elif char == PDI and any(c in ISOLATES for c in stack):
-            while stack.pop() not in ISOLATES:
-                pass
-    return text + "".join(PDF if c in EMBEDDINGS else PDI for c in reversed(stack))
-
-
-def xml_text(text: str) -> str:
-    """Text any XML document and reading system can carry, see the module docstring."""
-    return close_bidi(text.translate(REPLACEMENTS))
-
-
-def _safe_issue(issue: Issue) -> Issue:
-    replaced = 0
-
-    def convert(text: str) -> str:
-        nonlocal replaced
-        safe = xml_text(text)
-        replaced += sum(1 for char in text if ord(char) in REPLACEMENTS)
-        return safe
-
-    safe = issue.map_text(convert)
-    if replaced:
-        log.warning("%s: replaced %d control or non-XML characters", issue.id, replaced)
-    return safe
-
-
 TCY = re.compile(r"[0-9A-Za-z]+")
 
 
@@ -232,7 +178,7 @@ def _converter(language: str, config: Config) -> Callable[[str], str] | None:
 def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]) -> str:
     """The configured publication, else the first column's name."""
     if config.publication:
-        return xml_text(convert(config.publication))
+        return printable(convert(config.publication))
     return next((name for name, _ in issue.columns if name), "")
 
 
@@ -591,12 +537,12 @@ def write_epub(
         raise ValueError(f"{issue.id}: no article to put in the book")
     if cover_png is not None and not cover_png.startswith(PNG_SIGNATURE):
         raise ValueError("cover_png is not a PNG image")
-    safe = _safe_issue(issue)
+    safe = printable_issue(issue)
     convert = _converter(issue.language, config)
     env = environment(config.templates_dir, convert)
     env.filters["tcy"] = vertical_runs if vertical else (lambda text: text)
     publication = publication_name(safe, config, convert or (lambda text: text))
-    label = xml_text(issue.id)
+    label = printable(issue.id)
     title = f"{publication} {label}" if publication else label
 
     columns = book_columns(safe, issue, config)
