@@ -301,6 +301,63 @@ def test_seeds_have_no_missing_glyphs_in_either_edition(path, config):
 
 
 # ---------------------------------------------------------------------------------------
+# control-character
+
+
+def test_control_characters_named_with_code_point_field_and_line(config):
+    diagnostics = preflight.check(
+        issue(
+            Paragraph("正常的一段。", line=3),
+            Paragraph("含有\x1b转义和\x85与\ufffe字符\x1b。", line=5),
+            Figure("说明\u202e反向", image="1.jpg", line=8),
+            byline="本报记者 \u2066张三",
+        ),
+        config,
+    )
+    controls = found(diagnostics, "control-character")
+    assert [(d.line, d.severity) for d in controls] == [
+        (1, "warning"),
+        *[(5, "warning")] * 3,
+        (8, "warning"),
+    ]
+    messages = [d.message for d in controls]
+    assert messages[0].startswith("U+2066 LEFT-TO-RIGHT ISOLATE in the byline")
+    assert "left out" in messages[0]
+    assert messages[1].startswith("U+001B ESCAPE in the paragraph (2 times)")
+    assert messages[1].endswith("printed as 〓")
+    assert messages[2].startswith("U+0085 C1 CONTROL")
+    assert messages[3].startswith("U+FFFE NONCHARACTER")
+    assert messages[4].startswith("U+202E RIGHT-TO-LEFT OVERRIDE in the caption")
+    # What the print shows instead (〓, nothing) is drawn, so it is no missing glyph.
+    assert found(diagnostics, "missing-glyph") == []
+    assert not preflight.has_errors(diagnostics)
+
+
+def test_tabs_and_ordinary_format_characters_are_not_control_characters(config):
+    text = "正文\t一段，零宽\u200b空格与连接\u200d符。"
+    diagnostics = preflight.check(issue(Paragraph(text, line=3)), config)
+    assert found(diagnostics, "control-character") == []
+
+
+def test_control_characters_in_an_issue_file_reported_at_their_line(config, tmp_path):
+    lines = seed("000").read_text(encoding="utf-8").split("\n")
+    at = next(k for k, line in enumerate(lines) if line.startswith("会议旨在"))
+    lines[at] = lines[at].replace("深入", "深\x07入\u202e")
+    path = tmp_path / "bell.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    controls = found(preflight.check(read_issue(path), config), "control-character")
+    assert [(d.line, d.message.split(" in ")[0]) for d in controls] == [
+        (at + 1, "U+0007 BELL"),
+        (at + 1, "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seeds_have_no_control_characters(path, config):
+    assert found(preflight.check(read_issue(path), config), "control-character") == []
+
+
+# ---------------------------------------------------------------------------------------
 # figure-without-image
 
 

@@ -1,10 +1,21 @@
 """Issue text made safe to print: what an issue file may hold but no page may show.
 
-The model keeps every character of the issue file; writers print `printable_issue(issue)`.
-C0 controls (tab, newline and carriage return aside) become their visible Control Pictures
-(U+2400…), other code points XML or HTML forbid become U+FFFD, and bidi embeddings,
-overrides and isolates left open are closed at the end of their own field so they cannot
-reorder the text after it. Markup-like text needs nothing here: the templates escape it.
+The model keeps every character of the issue file; writers print `printable_issue(issue)`,
+and preflight's `control-character` warning tells the editor, with code point and line, where
+the print differs from the file:
+
+* Markup-like text (`<script>`, `&`, `]]>`) needs nothing here: the templates escape it, so
+  it prints as the characters it is.
+* C0 controls (tab, line ends aside), DEL, C1 controls, surrogates and noncharacters print as
+  MARK, 〓 (the geta mark: a compositor's sign for a character that could not be set). The
+  bundled fonts draw it in every face, unlike the Control Pictures (U+2400…) or U+FFFD, which
+  would print as the .notdef box; XML may carry none of these code points, and a page would
+  otherwise show nothing where the file holds something.
+* Bidi formatting characters (LRE RLE PDF LRO RLO, LRI RLI FSI PDI, LRM RLM ALM) are left out.
+  They are invisible, so a reader cannot tell they are there (the "Trojan Source" hazard), and
+  Chinese text has no right-to-left script for them to serve: an RLO would print the rest of
+  its paragraph, or, closed at the end of its field, the rest of its headline, backwards.
+  Copied text lacks them; nothing visible changes.
 """
 
 from __future__ import annotations
@@ -15,24 +26,35 @@ from typeset.model import Issue
 
 log = logging.getLogger(__name__)
 
-
-def _replacement_table() -> dict[int, str]:
-    table = {c: chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
-    table[0x7F] = "\u2421"
-    bad = [*range(0x80, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
-    bad += [plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)]
-    table.update(dict.fromkeys(bad, "\ufffd"))
-    return table
-
-
-REPLACEMENTS = _replacement_table()
-EMBEDDINGS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
-ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI RLI FSI, closed by PDI
+MARK = "\u3013"  # 〓 GETA MARK
+EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
 PDF, PDI = "\u202c", "\u2069"
+MARKS = frozenset("\u200e\u200f\u061c")  # LRM RLM ALM
+BIDI_CONTROLS = EMBEDDINGS | ISOLATES | MARKS | {PDF, PDI}
+
+
+def _unprintable() -> frozenset[int]:
+    """Controls (tab and line ends aside), surrogates and noncharacters: code points XML
+    cannot carry and no font draws."""
+    codes = [c for c in range(0x20) if chr(c) not in "\t\n\r"]
+    codes += [*range(0x7F, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
+    codes += [plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)]
+    return frozenset(codes)
+
+
+UNPRINTABLE = _unprintable()
+REPLACEMENTS: dict[int, str | None] = dict.fromkeys(UNPRINTABLE, MARK) | dict.fromkeys(
+    map(ord, BIDI_CONTROLS)
+)
 
 
 def close_bidi(text: str) -> str:
-    """`text` with the bidi embeddings and isolates it leaves open closed at its end."""
+    """`text` with the bidi embeddings and isolates it leaves open closed at its end.
+
+    Printing no longer needs it (`printable` leaves bidi controls out); kept for callers
+    written against the earlier rule.
+    """
     stack: list[str] = []
     for char in text:
         if char in EMBEDDINGS or char in ISOLATES:
@@ -46,21 +68,23 @@ def close_bidi(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """Text any XML document, reading system and PDF can carry, see the module docstring."""
-    return close_bidi(text.translate(REPLACEMENTS))
+    """Text any XML document, reading system and PDF can carry and the bundled fonts can
+    draw, with nothing invisible that reorders it; see the module docstring."""
+    return text.translate(REPLACEMENTS)
 
 
 def printable_issue(issue: Issue) -> Issue:
-    """`issue` with every text made printable; logs how many characters were replaced."""
-    replaced = 0
+    """`issue` with every text made printable; logs how many characters were changed."""
+    changed = 0
 
     def convert(text: str) -> str:
-        nonlocal replaced
-        safe = printable(text)
-        replaced += sum(1 for char in text if ord(char) in REPLACEMENTS)
-        return safe
+        nonlocal changed
+        changed += sum(1 for char in text if ord(char) in REPLACEMENTS)
+        return printable(text)
 
     safe = issue.map_text(convert)
-    if replaced:
-        log.warning("%s: replaced %d control or non-XML characters", issue.id, replaced)
+    if changed:
+        log.warning(
+            "%s: %d control, non-XML or bidi characters not printed as such", issue.id, changed
+        )
     return safe

@@ -5,6 +5,19 @@ checks on the article model, every one pointing at a line of the issue file, so 
 fix the file and a build can refuse to print errors. The model keeps one line per block and
 per article, so text inside a block (a joined paragraph's continuation, a deck, a byline, a
 source) is reported at its block's or article's line.
+
+The codes, stable for scripts reading `typeset check --json`:
+
+* error `missing-glyph`: a character the bundled fonts cannot draw;
+  `reader-mismatch`: the model does not hold the file's text (a reader defect).
+* warning `cut-paragraph`: a paragraph stops mid-sentence, its continuation lost;
+  `reattached-body`: blocks set before their headline, moved back into their article;
+  `duplicate-passage`: 20+ characters printed twice; `unbalanced-quote`: “ ” 《 》 （ ）
+  without a partner in one text; `control-character`: a control, noncharacter or bidi
+  formatting character, which the editions print as 〓 or leave out (`typeset.literal`);
+  `stray-source`: a source line with no article to close.
+* info `joined-across-break`, `caption-in-break`, `unsourced-article`,
+  `figure-without-image`, `halfwidth-punctuation` (with a count).
 """
 
 from __future__ import annotations
@@ -12,12 +25,15 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from typeset.config import Config
 from typeset.fonts import Role, missing_glyphs
+from typeset.literal import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
 from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
 from typeset.punctuation import FULL_WIDTH, normalize, normalize_issue
 
@@ -76,6 +92,7 @@ def check(issue: Issue, config: Config) -> list[Diagnostic]:
         *_duplicate_passages([f for f in fields if f.kind in _RUNNING_TEXT]),
         *_duplicate_passages([f for f in fields if f.kind not in _RUNNING_TEXT]),
         *_unbalanced_pairs(fields),
+        *_control_characters(fields),
         *_missing_glyphs(normalized, config),
         *_figures_without_image(issue, config),
         *_halfwidth(fields, marks),
@@ -249,12 +266,45 @@ def _unbalanced(text: str, pair: tuple[str, str]) -> str | None:
     return None
 
 
+def _control_characters(fields: list[_Field]) -> Iterator[Diagnostic]:
+    """Characters the editions print differently from the file: controls and noncharacters
+    as 〓, bidi formatting characters not at all. Each character once per text, with a count."""
+    for field in fields:
+        found = Counter(c for c in field.text if ord(c) in UNPRINTABLE or c in BIDI_CONTROLS)
+        for char, count in found.items():
+            times = f" ({count} times)" if count > 1 else ""
+            printed = "left out (invisible, it would reorder the text)"
+            if char not in BIDI_CONTROLS:
+                printed = f"printed as {MARK}"
+            yield Diagnostic(
+                "control-character",
+                "warning",
+                field.line,
+                f"U+{ord(char):04X} {_char_name(char)} in the {field.kind}{times}: {printed}",
+            )
+
+
+def _char_name(char: str) -> str:
+    """The Unicode name; C0 controls and DEL by their Control Picture's name."""
+    code = ord(char)
+    if code < 0x20 or code == 0x7F:
+        picture = chr(0x2421 if code == 0x7F else 0x2400 + code)
+        return unicodedata.name(picture).removeprefix("SYMBOL FOR ")
+    if 0x80 <= code <= 0x9F:
+        return "C1 CONTROL"
+    if 0xD800 <= code <= 0xDFFF:
+        return "SURROGATE"
+    return unicodedata.name(char, "NONCHARACTER")
+
+
 def _missing_glyphs(normalized: Issue, config: Config) -> Iterator[Diagnostic]:
     """Characters a font of the edition cannot draw: they would print as blanks or boxes.
 
-    Checked on the text as printed (punctuation normalised, and converted for a configured
-    traditional edition), each character once, at the first line it appears on.
+    Checked on the text as printed (punctuation normalised, controls made printable, and
+    converted for a configured traditional edition), each character once, at the first line
+    it appears on.
     """
+    normalized = normalized.map_text(printable)
     editions = [("", normalized)]
     if "traditional" in config.editions:
         from typeset.traditional import to_traditional
