@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typeset import preflight
 from typeset.config import Config
+from typeset.literal import printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.templating import environment
 
 LOGGER = logging.getLogger(__name__)
 PRINT_TEMPLATE = "print/issue.html.j2"
-IMAGE_SUFFIXES = (".jpg", ".png")
 # Used when SOURCE_DATE_EPOCH is unset: the model carries no issue date, and any
 # clock- or file-derived date would make two builds of one issue differ.
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
@@ -96,23 +97,16 @@ def icc_components(profile: Path) -> tuple[str, ...]:
         raise ValueError(f"{profile}: not an RGB, CMYK or grey ICC profile") from None
 
 
-def figure_image(config: Config, issue: Issue, figure: Figure, number: int) -> Path | None:
-    """The picture supplied for a figure: its own `image`, else <image_dir>/<id>/<n>.jpg|png.
+def figure_image(config: Config, issue: Issue, number: int) -> Path | None:
+    """The picture supplied for the issue's `number`-th figure (preflight's rule), if it exists.
 
     A named picture that is missing leaves the frame in place and says so, rather than
     letting WeasyPrint print the image's alternative text.
     """
-    if figure.image:
-        path = Path(figure.image)
-        path = path if path.is_absolute() else config.image_dir / path
-        if path.is_file():
-            return path
-        LOGGER.warning("%s: picture %s for figure %d not found", issue.id, path, number)
-        return None
-    for suffix in IMAGE_SUFFIXES:
-        path = config.image_dir / issue.id / f"{number}{suffix}"
-        if path.is_file():
-            return path
+    path = preflight.figure_image(issue, number, config)
+    if path is None or path.is_file():
+        return path
+    LOGGER.warning("%s: picture %s for figure %d not found", issue.id, path, number)
     return None
 
 
@@ -129,7 +123,7 @@ def print_columns(issue: Issue, config: Config) -> list[PrintColumn]:
             for block in article.blocks:
                 if isinstance(block, Figure):
                     figures += 1
-                    image = figure_image(config, issue, block, figures)
+                    image = figure_image(config, issue, figures)
                     url = image.resolve().as_uri() if image else None
                     blocks.append(PrintBlock(block, figures, url))
                 else:
@@ -226,9 +220,12 @@ def render_print_html(
 ) -> str:
     """Render the print templates for one issue (already in its edition's script).
 
-    `convert` turns the words the templates print into the edition's script; by default
-    it follows the issue's language (see `edition_converter`).
+    The issue's text is made printable first (`typeset.literal`), so a control or bidi
+    character in an issue file cannot break or reorder the page. `convert` turns the
+    words the templates print into the edition's script; by default it follows the
+    issue's language (see `edition_converter`).
     """
+    issue = printable_issue(issue)
     to_edition = convert or edition_converter(issue, config)
     env = environment(config.templates_dir, to_edition)
     env.filters["headline_lines"] = headline_lines

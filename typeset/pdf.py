@@ -119,6 +119,14 @@ def install_justification() -> None:
         importlib.import_module(JUSTIFY_MODULE).install()
 
 
+def weasyprint_source(markup: str, config: Config) -> tuple[HTML, ProjectFetcher]:
+    """WeasyPrint's input for print markup: relative URLs resolve against the print
+    templates, and only project files can be fetched (see `ProjectFetcher.refused`)."""
+    fetcher = ProjectFetcher.for_config(config)
+    base_url = (config.templates_dir / "print").resolve().as_uri() + "/"
+    return HTML(string=markup, base_url=base_url, url_fetcher=fetcher), fetcher
+
+
 def render_document(
     issue: Issue,
     config: Config,
@@ -132,13 +140,9 @@ def render_document(
     markup = render_print_html(issue, config, convert)
     stages["html"] = time.perf_counter() - start
 
-    fetcher = ProjectFetcher.for_config(config)
     start = time.perf_counter()
-    document = HTML(
-        string=markup,
-        base_url=(config.templates_dir / "print").resolve().as_uri() + "/",
-        url_fetcher=fetcher,
-    ).render(font_config=FontConfiguration(), color_profiles={}, **PDF_OPTIONS)
+    source, fetcher = weasyprint_source(markup, config)
+    document = source.render(font_config=FontConfiguration(), color_profiles={}, **PDF_OPTIONS)
     stages["layout"] = time.perf_counter() - start
     if fetcher.refused:
         raise URLRefused("the print templates asked for " + ", ".join(fetcher.refused))
