@@ -31,8 +31,9 @@ from PIL import Image
 
 from tests.conftest import ARTICLE_MODEL, SEEDS
 from typeset.config import Config
-from typeset.epub import modified_date, write_epub
-from typeset.literal import close_bidi, printable
+from typeset.epub import ROLES, modified_date, vertical_runs, write_epub
+from typeset.fonts import faces
+from typeset.literal import MARK, close_bidi, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
 from typeset.traditional import to_traditional
 
@@ -65,6 +66,17 @@ def read_json(path: Path) -> Issue:
 
 def tiny_issue() -> Issue:
     return Issue(id="tiny", articles=[Article(title=["标题"], blocks=[Paragraph("正文。")])])
+
+
+def latin_article() -> Article:
+    """Every case of Latin and digits in vertical text, in simplified characters."""
+    return Article(
+        title=["APP与CPU：2025年的AI"],
+        column="科技",
+        blocks=[
+            Paragraph("他在4月9日说，Python和iPhone15都用了5G，APEC会议增长12.5%，达到1,000人。")
+        ],
+    )
 
 
 def sample_issue() -> Issue:
@@ -113,9 +125,17 @@ def build_all(folder: Path) -> dict[str, Book]:
         for seed in SEEDS:
             books[f"seed-{seed.stem}"] = Book(read_issue(seed), folder / f"seed-{seed.stem}.epub")
     if GOLD:
-        # The traditional edition of an issue with a byline, set vertically.
+        # The traditional edition of an issue with a byline, horizontal and vertical; the
+        # vertical one with an article of Latin and digits as well.
         traditional = to_traditional(read_json(GOLD[1]), config.opencc_config)
-        books["vertical"] = Book(traditional, folder / "vertical.epub", vertical=True)
+        books["traditional"] = Book(traditional, folder / "traditional.epub")
+        gold = read_json(GOLD[1])
+        with_latin = dataclasses.replace(gold, articles=[*gold.articles, latin_article()])
+        books["vertical"] = Book(
+            to_traditional(with_latin, config.opencc_config),
+            folder / "vertical.epub",
+            vertical=True,
+        )
     books["sample"] = Book(sample_issue(), folder / "sample.epub")
     for name, book in books.items():
         book_config = sample_config(folder) if name == "sample" else config
@@ -225,7 +245,7 @@ def book_names() -> list[str]:
         names += [f"seed-{s.stem}" for s in SEEDS]
     except ImportError:
         pass
-    return [*names, "vertical", "sample"] if GOLD else names
+    return [*names, "traditional", "vertical", "sample"] if GOLD else names
 
 
 @pytest.mark.parametrize("name", book_names())
@@ -383,7 +403,7 @@ def test_semantic_markup(books):
     assert texts("h:header/h:hgroup/h:p[@class='kicker']") == [printable(f"引题{RLO}反向")]
     assert len(article.findall("h:header/h:hgroup/h:h2", NS)) == 1
     assert texts("h:header/h:p[@class='deck']") == ["导语：一段摘要。"]
-    assert texts("h:header/h:p[@class='byline']") == ["本报记者 张三␀␁␈␋␌␛␟␡"]
+    assert texts("h:header/h:p[@class='byline']") == ["本报记者 张三" + MARK * len(CONTROLS)]
     assert texts("h:p/h:strong[@class='lead']") == ["领句。"]
     assert [text_of(h) for h in article.iterfind("h:h3", NS)] == ["小标题一第二行"]
     assert len(article.findall("h:h3/h:br", NS)) == 1
@@ -448,18 +468,20 @@ def test_markup_like_text_prints_literally(books):
 def test_control_characters_become_visible_and_bidi_stays_contained(books):
     book = books["sample"]
     text = body_text(book)
-    assert "张三␀␁␈␋␌␛␟␡" in text
+    assert "张三" + MARK * len(CONTROLS) in text
     assert not set(CONTROLS) & set(text)
+    assert RLO not in text
     # The override stays in the text, and is closed (PDF) before anything that follows.
     kicker = article_documents(book)[1].find(".//h:p[@class='kicker']", NS)
-    assert text_of(kicker) == f"引题{RLO}反向\u202c"
+    assert text_of(kicker) == "引题反向"
     nav_text = text_of(xml(book, "nav.xhtml"))
-    assert f"引题{RLO}反向\u202c——第一行标题第二行 <b>标题</b> & {RLO}更多\u202c" in nav_text
+    assert "引题反向——第一行标题第二行 <b>标题</b> & 更多" in nav_text
 
 
 def test_xml_text():
-    assert printable("a\x00b\tc\nd\x1f\x7f") == "a␀b\tc\nd␟␡"
-    assert printable("\x85\ud800\ufffe\U0001ffff") == "\ufffd" * 4
+    assert printable("a\x00b\tc\nd\x1f\x7f") == f"a{MARK}b\tc\nd{MARK}{MARK}"
+    assert printable("\x85\ud800\ufffe\U0001ffff") == MARK * 4
+    assert printable(f"{RLO}x\u202c\u200e") == "x"
     assert printable("<&>]]>") == "<&>]]>"
     assert close_bidi(f"{RLO}x") == f"{RLO}x\u202c"
     assert close_bidi(f"{RLO}x\u202c") == f"{RLO}x\u202c"
@@ -631,8 +653,7 @@ def test_fonts_are_subset_per_role(books):
                 assert item.get("media-type") == expected_type
                 font = TTFont(io.BytesIO(data))
                 cmap = {chr(c) for c in font.getBestCmap()}
-                drawable = needed[role] - {RLO, "\u202c", "\ufffd"} - set("␀␁␈␋␌␛␟␡")
-                assert drawable <= cmap, (name, role, "".join(sorted(drawable - cmap)))
+                assert needed[role] <= cmap, (name, role, "".join(sorted(needed[role] - cmap)))
                 # HarfBuzz adds the bidi mirrors (< for >) a right-to-left run would need.
                 extra = {c for c in cmap - needed[role] if not unicodedata.mirrored(c)}
                 assert not extra, (name, role, "".join(sorted(extra)))
@@ -660,23 +681,107 @@ def test_css_leaves_reading_system_settings_alone(books):
     assert "writing-mode" not in rules
 
 
+def css_rules(css: str) -> dict[str, list[str]]:
+    """Each selector's declarations, as written, over all its rules."""
+    rules: dict[str, list[str]] = {}
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        declarations = [d.strip() for d in body.split(";") if d.strip()]
+        rules.setdefault(selector.strip(), []).extend(declarations)
+    return rules
+
+
 def test_vertical_book(books):
     book = books["vertical"]
     spine = package(book).find(".//opf:spine", NS)
     assert spine.get("page-progression-direction") == "rtl"
-    css = stylesheet(book)
-    assert "writing-mode: vertical-rl" in css
-    assert "-epub-writing-mode: vertical-rl" in css
-    assert "text-combine-upright: all" in css
-    assert "-epub-text-combine: horizontal" in css
-    first = article_documents(book)[0].find(".//h:article", NS)
-    short = [text_of(s) for s in first.iterfind(".//h:span[@class='tcy']", NS)]
-    upright = [text_of(s) for s in first.iterfind(".//h:span[@class='upright']", NS)]
-    assert short and all(len(run) <= 2 and run.isascii() and run.isalnum() for run in short)
-    assert upright and all(len(run) >= 3 and run.isdigit() for run in upright)
-    horizontal = books["gold-" + GOLD[0].stem]
+    writing_mode = package(book).find(".//opf:meta[@name='primary-writing-mode']", NS)
+    assert writing_mode.get("content") == "vertical-rl"
+    rules = css_rules(stylesheet(book))
+    assert {
+        "writing-mode: vertical-rl",
+        "-epub-writing-mode: vertical-rl",
+        "-webkit-writing-mode: vertical-rl",
+    } <= set(rules["html"])
+    assert rules[".tcy"] == [
+        "text-combine-upright: all",
+        "-epub-text-combine: horizontal",
+        "-webkit-text-combine: horizontal",
+    ]
+    assert rules[".upright"] == [
+        "text-orientation: upright",
+        "-epub-text-orientation: upright",
+        "-webkit-text-orientation: upright",
+    ]
+    horizontal = books["traditional"]
     assert package(horizontal).find(".//opf:spine", NS).get("page-progression-direction") is None
-    assert not article_documents(horizontal)[0].findall(".//h:span", NS)
+    assert horizontal.issue.language == book.issue.language == "zh-Hant-TW"
+    assert "writing-mode" not in stylesheet(horizontal)
+    assert not [
+        d.findall(".//h:span", NS)
+        for d in article_documents(horizontal)
+        if d.findall(".//h:span", NS)
+    ]
+
+
+def spans(element: etree._Element) -> list[tuple[str, str]]:
+    return [(s.get("class"), text_of(s)) for s in element.iterfind(".//h:span", NS)]
+
+
+def test_vertical_latin_and_digits(books):
+    """Short runs across the column in one em, longer ones upright: markup as printed."""
+    book = books["vertical"]
+    latin = article_documents(book)[-1].find(".//h:article", NS)
+    assert spans(latin.find(".//h:h2", NS)) == [
+        ("upright", "APP"),
+        ("upright", "CPU"),
+        ("upright", "2025"),
+        ("tcy", "AI"),
+    ]
+    assert spans(latin.find("h:p", NS)) == [
+        ("tcy", "4"),
+        ("tcy", "9"),
+        ("upright", "Python"),
+        ("upright", "iPhone15"),
+        ("tcy", "5G"),
+        ("upright", "APEC"),
+        ("upright", "12.5%"),
+        ("upright", "1,000"),
+    ]
+    nav = xml(book, "nav.xhtml").find(".//h:nav[@id='toc']", NS)
+    assert ("upright", "APP") in spans(nav)
+    # No Latin letter or digit of any document is left outside a span.
+    for document in [xml(book, "nav.xhtml"), *article_documents(book)]:
+        for element in document.find("h:body", NS).iter():
+            inside = etree.QName(element).localname == "span"
+            texts = [element.tail or ""] + ([] if inside else [element.text or ""])
+            assert not re.search(r"[0-9A-Za-z]", "".join(texts)), texts
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("4月9日", '<span class="tcy">4</span>月<span class="tcy">9</span>日'),
+        ("AI与5G", '<span class="tcy">AI</span>与<span class="tcy">5G</span>'),
+        ("增长5%", '增长<span class="tcy">5%</span>'),
+        ("2025年", '<span class="upright">2025</span>年'),
+        ("APP和CPU", '<span class="upright">APP</span>和<span class="upright">CPU</span>'),
+        ("用Python", '用<span class="upright">Python</span>'),
+        ("G20峰会", '<span class="upright">G20</span>峰会'),
+        ("12.5%", '<span class="upright">12.5%</span>'),
+        ("1,000人", '<span class="upright">1,000</span>人'),
+        ("第3.期", '第<span class="tcy">3</span>.期'),
+        ("New York", '<span class="upright">New</span> <span class="upright">York</span>'),
+        (
+            "<b>AI</b>",
+            '&lt;<span class="tcy">b</span>&gt;<span class="tcy">AI</span>'
+            '&lt;/<span class="tcy">b</span>&gt;',
+        ),
+        ("全角ＡＩ２０２５", "全角ＡＩ２０２５"),
+        ("", ""),
+    ],
+)
+def test_vertical_runs(text, markup):
+    assert vertical_runs(text) == markup
 
 
 def test_traditional_edition_converts_template_words(books):
@@ -691,6 +796,34 @@ def test_traditional_edition_converts_template_words(books):
     assert sources and all(s.startswith("（轉自") for s in sources)
     assert package(book).find(".//dc:language", NS).text.startswith("zh-Hant")
     assert xml(book, "nav.xhtml").get("lang").startswith("zh-Hant")
+
+
+def test_font_families_are_the_print_edition_s(books):
+    """One name per face in both editions: the manifest's CSS family for the file."""
+    family = {face.path.name: face.family for face in faces(Config().fonts_dir)}
+    css = stylesheet(books["gold-" + GOLD[0].stem])
+    declared = re.findall(
+        r'@font-face \{\s*font-family: "([^"]+)";\s*font-style: normal;\s*'
+        r'font-weight: (\d+);\s*src: url\("\.\./fonts/(\w+)\.[ot]tf"\);',
+        css,
+    )
+    assert declared == [(family[r.file], str(r.weight), r.name) for r in ROLES]
+    assert [f for f, _, _ in declared] == ["TS Song", "TS Hei", "TS Kai"]
+    rules = css_rules(css)
+    for role in ROLES:
+        selector = ", ".join(role.selectors)
+        assert f'font-family: "{family[role.file]}", {role.generic}' in rules[selector]
+
+
+def test_absolute_picture_path(tmp_path):
+    """Pictures are found by preflight's rule, which takes an absolute `image` as is."""
+    data = write_picture(tmp_path / "elsewhere" / "p.png", "PNG")
+    figure = Figure("说明", image=str(tmp_path / "elsewhere" / "p.png"))
+    issue = Issue(id="abs", articles=[Article(title=["标题"], blocks=[figure])])
+    path = tmp_path / "abs.epub"
+    write_epub(issue, path, dataclasses.replace(Config(), image_dir=tmp_path / "none"))
+    with zip_of(Book(issue, path)) as archive:
+        assert archive.read("EPUB/images/figure-1.png") == data
 
 
 def test_missing_font_is_an_error(tmp_path):

@@ -42,6 +42,7 @@ from PIL import Image, ImageDraw, ImageFont
 from typeset.config import Config
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
+from typeset.preflight import figure_image
 from typeset.templating import environment
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ STYLESHEET = "css/book.css"
 COVER_IMAGE = "images/cover.png"
 # No date in the model: without SOURCE_DATE_EPOCH the print edition's fallback is used.
 FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
-IMAGE_SUFFIXES = (".jpg", ".png")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Features worth keeping for Chinese: language forms, vertical alternates, punctuation
 # spacing (chws/halt and their vertical twins), proportional forms, kerning, marks.
@@ -89,13 +89,13 @@ class FontRole:
 
 
 ROLES = (
-    FontRole("song", "NotoSerifCJKsc-Regular.otf", "Typeset Song", 400, "serif", ("body",)),
+    FontRole("song", "NotoSerifCJKsc-Regular.otf", "TS Song", 400, "serif", ("body",)),
     FontRole(
-        "hei", "NotoSansCJKsc-Bold.otf", "Typeset Hei", 700, "sans-serif",
+        "hei", "NotoSansCJKsc-Bold.otf", "TS Hei", 700, "sans-serif",
         ("h1", "h2", "h3", "strong.lead"),
     ),
     FontRole(
-        "kai", "LXGWWenKai-Regular.ttf", "Typeset Kai", 400, "serif",
+        "kai", "LXGWWenKai-Regular.ttf", "TS Kai", 400, "serif",
         ("p.kicker", "p.deck", "p.byline", "figcaption", "p.source", "p.note"),
     ),
 )  # fmt: skip
@@ -136,27 +136,31 @@ class Column:
     entries: list[Entry] = field(default_factory=list)
 
 
-TCY = re.compile(r"[0-9A-Za-z]+")
+# A run with a Latin letter (5G, iPhone15), else a number with its decimal point or
+# thousands separators and a per cent sign (2025, 12.5%, 1,000).
+LATIN_OR_DIGITS = re.compile(r"[0-9A-Za-z]*[A-Za-z][0-9A-Za-z]*|[0-9]+(?:[.,][0-9]+)*%?")
 
 
 def vertical_runs(text: str) -> Markup:
-    """Escaped text with Latin and digit runs marked for vertical setting.
+    """Escaped text with its Latin and digit runs marked for vertical setting.
 
-    Runs of one or two (4月9日, AI) are set horizontally in one em (tate-chu-yoko);
-    longer digit runs (2025) stand upright digit by digit; longer Latin words keep the
-    default sideways setting, as vertical Chinese prints them.
+    Runs of one or two characters (4月9日, AI, 5G, 5%) are set across the column in one
+    em (tate-chu-yoko, class `tcy`). Longer runs stand upright character by character
+    (class `upright`): numbers (2025, 12.5%), all-caps acronyms (APP, CPU, APEC), read
+    letter by letter anyway, and mixed-case words (Python) too. Clreq also allows long
+    words sideways, the browsers' default, but the issue asks for upright or
+    tate-chu-yoko, and this press prints Latin only as names and acronyms, never as
+    prose, so the reader never has to tilt the book for a word. A number keeps its
+    decimal point and per cent sign in its run: 12.5% is one upright run, not two
+    tate-chu-yoko pieces around a sideways point.
     """
     parts: list[str] = []
     position = 0
-    for match in TCY.finditer(text):
+    for match in LATIN_OR_DIGITS.finditer(text):
         run = match.group()
+        kind = "tcy" if len(run) <= 2 else "upright"
         parts.append(escape(text[position : match.start()]))
-        if len(run) <= 2:
-            parts.append(Markup('<span class="tcy">%s</span>') % run)
-        elif run.isdigit():
-            parts.append(Markup('<span class="upright">%s</span>') % run)
-        else:
-            parts.append(escape(run))
+        parts.append(Markup('<span class="%s">%s</span>') % (kind, run))
         position = match.end()
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
@@ -190,18 +194,6 @@ def _media_type(data: bytes) -> str | None:
     return None
 
 
-def figure_picture(issue: Issue, figure: Figure, number: int, config: Config) -> Path | None:
-    """A picture supplied for a figure: its `image` (relative to image_dir), else
-    <image_dir>/<issue id>/<n>.jpg|png."""
-    if figure.image:
-        return config.image_dir / figure.image
-    for suffix in IMAGE_SUFFIXES:
-        path = config.image_dir / issue.id / f"{number}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
-
 def _picture(path: Path, number: int) -> Resource:
     try:
         data = path.read_bytes()
@@ -218,22 +210,20 @@ def book_columns(issue: Issue, source: Issue, config: Config) -> list[Column]:
     """Column runs of articles with file names, banners and figure pictures.
 
     `source` is the issue as given: picture paths are looked up from it, not from the
-    XML-safe copy.
+    XML-safe copy, by the rule preflight reports with.
     """
     columns: list[Column] = []
     figures = 0
     number = 0
-    originals = iter(source.articles)
     for index, (name, articles) in enumerate(issue.columns, start=1):
         column = Column(name, f"column-{index}")
         for position, article in enumerate(articles):
             number += 1
-            original = next(originals)
             blocks: list[BookBlock] = []
-            for block, given in zip(article.blocks, original.blocks, strict=True):
-                if isinstance(block, Figure) and isinstance(given, Figure):
+            for block in article.blocks:
+                if isinstance(block, Figure):
                     figures += 1
-                    path = figure_picture(source, given, figures, config)
+                    path = figure_image(source, figures, config)
                     picture = _picture(path, figures) if path else None
                     blocks.append(BookBlock(block, figures, picture))
                 else:
