@@ -1,24 +1,37 @@
-"""Issue file → editions on disk: reader, transforms, writers.
+"""Issue files → editions on disk: reader, transforms, writers, for one issue or a whole run.
 
-Each output is written to a temporary file beside its target and renamed into place, so a
-failed or interrupted build leaves the previous output or nothing, never half a file.
+Each output is written to a temporary file beside its target, flushed to disk and renamed
+into place, so a failed or interrupted build leaves the previous output or nothing, never
+half a file; a later build removes the temporaries a killed build left behind.
+
+A run builds only the outputs whose inputs changed since they were built (`typeset.manifest`)
+and builds issues in parallel processes, one task per issue. Deciding that an output is up to
+date needs no reader, layout engine or converter, so this module imports them only to build.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from typeset.config import Config
-from typeset.model import Issue
-from typeset.punctuation import normalize_issue
-from typeset.traditional import to_traditional
+from typeset.config import EDITIONS, Config
+from typeset.manifest import FileHashes, Manifest, output_key, shared_inputs
 
-# Edition name → suffix between the issue's stem and the format's extension.
-EDITIONS = {"simplified": "", "traditional": ".zh-Hant"}
-FORMATS = ("pdf", "epub")
+if TYPE_CHECKING:
+    from typeset.model import Issue
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+PARTIAL_SUFFIX = ".partial"
+# A temporary older than this is stale even if its writer's process id was reused.
+STALE_PARTIAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -28,8 +41,30 @@ class Output:
     path: Path
 
 
+@dataclass
+class IssueResult:
+    """What became of one issue file; `messages` are preflight lines for stderr."""
+
+    path: Path
+    state: str  # "built", "up to date" or "failed"
+    outputs: list[Output] = field(default_factory=list)
+    reason: str = ""
+    exit_code: int = 0
+    messages: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class Reporter(Protocol):
+    def message(self, line: str) -> None: ...
+    def issue(self, result: IssueResult) -> None: ...
+
+
 def edition_model(issue: Issue, edition: str, config: Config) -> Issue:
     """The model an edition prints: full-width punctuation, then OpenCC for traditional."""
+    from typeset.punctuation import normalize_issue
+    from typeset.traditional import to_traditional
+
     issue, _ = normalize_issue(issue)
     if edition == "traditional":
         issue = to_traditional(issue, config.opencc_config, config.phrase_overrides)
@@ -37,7 +72,7 @@ def edition_model(issue: Issue, edition: str, config: Config) -> Issue:
 
 
 def planned_outputs(
-    issue_id: str, out_dir: Path, formats: tuple[str, ...], editions: tuple[str, ...]
+    issue_id: str, out_dir: Path, formats: Iterable[str], editions: Iterable[str]
 ) -> list[Output]:
     return [
         Output(edition, fmt, out_dir / f"{issue_id}{EDITIONS[edition]}.{fmt}")
@@ -46,34 +81,264 @@ def planned_outputs(
     ]
 
 
+def _partial_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+
+
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Run `write` on a temporary path in the target's folder, then rename it into place."""
+    """Run `write` on a temporary path in the target's folder, then rename it into place.
+
+    The temporary is flushed to disk before the rename, so after a crash the target holds
+    the old bytes or the new ones, whole.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    temporary = _partial_name(target)
     try:
         write(temporary)
+        with open(temporary, "rb") as stream:
+            os.fsync(stream.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def write_output(model: Issue, output: Output, config: Config) -> None:
-    if output.format == "pdf":
-        from typeset.pdf import write_pdf
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
-        write_atomically(output.path, lambda tmp: write_pdf(model, tmp, config))
+
+def remove_stale_partials(out_dir: Path) -> list[Path]:
+    """Delete temporaries in `out_dir` whose writing process is gone (killed builds)."""
+    removed = []
+    for path in out_dir.glob(f".*{PARTIAL_SUFFIX}"):
+        pid = path.name.removesuffix(PARTIAL_SUFFIX).rpartition(".")[2]
+        try:
+            old = time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
+            if old or not pid.isdigit() or not _alive(int(pid)):
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def write_output(
+    model: Issue, output: Output, config: Config, timings: dict[str, float] | None = None
+) -> None:
+    """Write one output; `timings` gains seconds for "html", "layout", "pdf write", "epub"."""
+    stages = {} if timings is None else timings
+    if output.format == "pdf":
+        from typeset.pdf import render_pdf
+
+        pdf_stages: dict[str, float] = {}
+        data = render_pdf(model, config, timings=pdf_stages)
+        write_atomically(output.path, lambda tmp: tmp.write_bytes(data))
+        for stage, name in (("html", "html"), ("layout", "layout"), ("write", "pdf write")):
+            stages[name] = stages.get(name, 0.0) + pdf_stages.get(stage, 0.0)
     elif output.format == "epub":
         from typeset.epub import write_epub
 
+        start = time.perf_counter()
         vertical = output.edition == "traditional" and config.vertical_epub
         write_atomically(output.path, lambda tmp: write_epub(model, tmp, config, vertical=vertical))
+        stages["epub"] = stages.get("epub", 0.0) + time.perf_counter() - start
     else:
         raise ValueError(f"unknown format {output.format!r}")
 
 
-def build_issue(issue: Issue, outputs: list[Output], config: Config) -> None:
+def build_issue(
+    issue: Issue,
+    outputs: list[Output],
+    config: Config,
+    timings: dict[str, float] | None = None,
+    written: list[Output] | None = None,
+) -> None:
+    """Write `outputs` of a parsed issue; `written` gains each output once it is in place."""
+    stages = {} if timings is None else timings
     models: dict[str, Issue] = {}
     for output in outputs:
         if output.edition not in models:
+            start = time.perf_counter()
             models[output.edition] = edition_model(issue, output.edition, config)
-        write_output(models[output.edition], output, config)
+            stages["transforms"] = stages.get("transforms", 0.0) + time.perf_counter() - start
+        write_output(models[output.edition], output, config, stages)
+        if written is not None:
+            written.append(output)
+
+
+def build_file(
+    path: Path, outputs: list[Output], config: Config, force: bool, debug: bool = False
+) -> IssueResult:
+    """Read, check and build one issue file; every failure becomes the result's reason.
+
+    Runs in a worker process, so it returns what happened instead of printing it.
+    """
+    from typeset import preflight
+    from typeset.errors import InputError
+    from typeset.reader import read_issue
+
+    start = time.perf_counter()
+    result = IssueResult(path, "failed")
+    stages = result.timings
+    try:
+        issue = read_issue(path)
+        stages["parse"] = time.perf_counter() - start
+        mark = time.perf_counter()
+        diagnostics = preflight.check(issue, config)
+        stages["preflight"] = time.perf_counter() - mark
+        result.messages = [
+            preflight.format_diagnostic(path, d) for d in diagnostics if d.severity != "info"
+        ]
+        if preflight.has_errors(diagnostics) and not force:
+            result.reason = "not built: errors above (--force builds anyway)"
+            result.exit_code = EXIT_FAILED
+        else:
+            build_issue(issue, outputs, config, stages, result.outputs)
+            result.state = "built"
+    except InputError as exc:
+        result.reason, result.exit_code = str(exc), EXIT_BAD_INPUT
+    except Exception as exc:
+        reason = f"build failed: {type(exc).__name__}: {exc}"
+        if debug:
+            reason += "\n" + traceback.format_exc().rstrip()
+        result.reason, result.exit_code = reason, EXIT_FAILED
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+@dataclass
+class _Job:
+    path: Path
+    outputs: list[Output]
+    keys: dict[Path, str]
+
+
+def _plan(
+    files: list[Path],
+    out_dir: Path,
+    config: Config,
+    manifest: Manifest,
+    hashes: FileHashes,
+    force: bool,
+) -> tuple[list[_Job], list[IssueResult]]:
+    """Split issue files into jobs to build and results decided without building."""
+    shared = shared_inputs(config, hashes)
+    jobs: list[_Job] = []
+    decided: list[IssueResult] = []
+    owners: dict[str, Path] = {}
+    for path in dict.fromkeys(files):
+        if path.stem in owners:
+            reason = f"same output names as {owners[path.stem]} (issue files need distinct names)"
+            decided.append(IssueResult(path, "failed", reason=reason, exit_code=EXIT_BAD_INPUT))
+            continue
+        owners[path.stem] = path
+        issue_hash = hashes.file(path)
+        outputs = planned_outputs(path.stem, out_dir, config.formats, config.editions)
+        keys = {
+            o.path: output_key(shared, config, issue_hash or "", o.edition, o.format)
+            for o in outputs
+        }
+        stale = [
+            o
+            for o in outputs
+            if force or issue_hash is None or not manifest.up_to_date(o.path, keys[o.path], hashes)
+        ]
+        if stale:
+            jobs.append(_Job(path, stale, keys))
+        else:
+            decided.append(IssueResult(path, "up to date", outputs))
+    return jobs, decided
+
+
+def _save(manifest: Manifest, hashes: FileHashes) -> None:
+    write_atomically(manifest.path, lambda tmp: manifest.write(tmp, hashes))
+
+
+def run_build(
+    files: list[Path],
+    out_dir: Path,
+    config: Config,
+    reporter: Reporter,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    debug: bool = False,
+) -> int:
+    """Build every issue file's outputs that are not up to date; the worst exit status.
+
+    With `jobs` > 1 issues are built in that many worker processes, largest file first so
+    the slowest issue does not start last. Every issue is attempted whatever others do.
+    """
+    if out_dir.is_dir():
+        for path in remove_stale_partials(out_dir):
+            reporter.message(f"typeset: removed {path}, left by an interrupted build")
+    manifest = Manifest.load(out_dir)
+    hashes = FileHashes(manifest.files)
+    todo, decided = _plan(files, out_dir, config, manifest, hashes, force)
+    status = 0
+
+    def finish(result: IssueResult, job: _Job | None) -> None:
+        nonlocal status
+        for line in result.messages:
+            reporter.message(line)
+        if job is not None:
+            for output in result.outputs:
+                manifest.record(output.path, job.keys[output.path], hashes)
+            if result.outputs:
+                _save(manifest, hashes)
+        status = max(status, result.exit_code)
+        reporter.issue(result)
+
+    for result in decided:
+        finish(result, None)
+    todo.sort(key=lambda job: _size(job.path), reverse=True)
+    workers = max(1, min(jobs, len(todo)))
+    if workers == 1:
+        for job in todo:
+            finish(build_file(job.path, job.outputs, config, force, debug), job)
+    else:
+        _run_parallel(todo, config, force, debug, workers, finish)
+    if hashes.seen != manifest.files and out_dir.is_dir():
+        _save(manifest, hashes)
+    return status
+
+
+def _run_parallel(
+    todo: list[_Job],
+    config: Config,
+    force: bool,
+    debug: bool,
+    workers: int,
+    finish: Callable[[IssueResult, _Job], None],
+) -> None:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {
+            pool.submit(build_file, job.path, job.outputs, config, force, debug): job
+            for job in todo
+        }
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                result = IssueResult(
+                    job.path, "failed", reason="worker process died", exit_code=EXIT_FAILED
+                )
+            finish(result, job)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

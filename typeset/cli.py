@@ -1,23 +1,34 @@
-"""The `typeset` command line."""
+"""The `typeset` command line.
+
+Settings come from `typeset.toml` (see `typeset.settings`), and command-line options
+override them. Heavy libraries are imported only by the commands and stages that use them,
+so `typeset build` on an up-to-date output folder answers at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from typeset import __version__
-from typeset.build import EDITIONS, FORMATS, build_issue, planned_outputs
-from typeset.config import PROJECT_ROOT, Config
+from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
 from typeset.errors import InputError
-from typeset.reader import read_issue
+from typeset.settings import ConfigError, find_config
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_INPUT = "seeds"
+PATHS_HELP = f"issue files, or folders of *.txt issue files (default: {DEFAULT_INPUT}/)"
 
 
 def _parse(args: argparse.Namespace) -> int:
+    from typeset.reader import read_issue
+
     issue = read_issue(args.file)
     sys.stdout.write(issue.to_json() + "\n")
     return 0
@@ -26,7 +37,7 @@ def _parse(args: argparse.Namespace) -> int:
 def _issue_files(paths: list[str]) -> list[Path]:
     """Files as given; folders mean the *.txt in them; nothing means seeds/."""
     found: list[Path] = []
-    for name in paths or [str(PROJECT_ROOT / "seeds")]:
+    for name in paths or [DEFAULT_INPUT]:
         path = Path(name)
         found += sorted(path.glob("*.txt")) if path.is_dir() else [path]
     return found
@@ -45,14 +56,36 @@ def _csv(allowed: tuple[str, ...]):
     return parse
 
 
-def _editions(value: str) -> tuple[str, ...]:
-    return tuple(EDITIONS) if value == "all" else (value,)
+def _edition(value: str) -> tuple[str, ...]:
+    if value == "all":
+        return tuple(EDITIONS)
+    if value not in EDITIONS:
+        raise argparse.ArgumentTypeError(f"{value!r}: choose from simplified, traditional, all")
+    return (value,)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: a number of processes, 1 or more")
+    return int(value)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """typeset.toml (or --config FILE), then the command-line options that override it."""
+    config = find_config(args.config)
+    overrides = {
+        name: getattr(args, name)
+        for name in ("editions", "formats", "vertical_epub")
+        if getattr(args, name, None) is not None
+    }
+    return replace(config, **overrides)
 
 
 def _check(args: argparse.Namespace) -> int:
     from typeset import preflight
+    from typeset.reader import read_issue
 
-    config = Config()
+    config = _config(args)
     status = 0
     reports = []
     for path in _issue_files(args.files):
@@ -78,71 +111,118 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from typeset import preflight
+    from typeset.build import run_build
+    from typeset.progress import Progress
 
-    config = Config(editions=args.edition, formats=args.format)
-    status = 0
-    for path in _issue_files(args.files):
-        try:
-            issue = read_issue(path)
-        except InputError as exc:
-            print(f"typeset: {path}: {exc}", file=sys.stderr)
-            status = max(status, EXIT_BAD_INPUT)
-            continue
-        diagnostics = preflight.check(issue, config)
-        for d in diagnostics:
-            if d.severity != "info":
-                print(preflight.format_diagnostic(path, d), file=sys.stderr)
-        if preflight.has_errors(diagnostics) and not args.force:
-            print(
-                f"typeset: {path}: not built: errors above (--force builds anyway)", file=sys.stderr
-            )
-            status = max(status, EXIT_FAILED)
-            continue
-        outputs = planned_outputs(issue.id, Path(args.output), args.format, args.edition)
-        build_issue(issue, outputs, config)
-        if args.verbose:
-            print(f"built {path} → {', '.join(str(o.path) for o in outputs)}")
-    return status
+    config = _config(args)
+    files = _issue_files(args.files)
+    if not files:
+        names = ", ".join(args.files) or DEFAULT_INPUT
+        print(f"typeset: {names}: no issue files (*.txt) to build", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    progress = Progress(len(files), sys.stderr, verbose=args.verbose)
+    try:
+        return run_build(
+            files,
+            Path(args.output),
+            config,
+            progress,
+            jobs=args.jobs,
+            force=args.force,
+            debug=args.verbose,
+        )
+    finally:
+        progress.finish()
+
+
+def _add_config_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"settings file (default: ./{CONFIG_FILE} if present)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="typeset",
         description="Print-ready PDF and EPUB 3 editions of Chinese periodical issue files.",
+        epilog=f"Settings are read from ./{CONFIG_FILE}; see the README. "
+        "'typeset COMMAND --help' describes each command.",
     )
     parser.add_argument("--version", action="version", version=f"typeset {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser("parse", help="print an issue file's article model as JSON")
+    parse = commands.add_parser(
+        "parse",
+        help="print an issue file's article model as JSON",
+        description="Print the article model of one issue file as JSON on stdout.",
+    )
     parse.add_argument("file", metavar="FILE", help="issue file (.txt)")
     parse.set_defaults(run=_parse)
 
     check = commands.add_parser(
-        "check", help="preflight report: what is wrong with an issue before it goes to press"
+        "check",
+        help="preflight report: what is wrong with an issue before it goes to press",
+        description="Report what is wrong with issue files before they go to press. "
+        "Exit status 1 if any error, 2 if a file cannot be read.",
     )
-    check.add_argument("files", nargs="*", metavar="PATH", help="issue files or folders")
+    check.add_argument("files", nargs="*", metavar="PATH", help=PATHS_HELP)
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_config_option(check)
     check.set_defaults(run=_check)
 
-    build = commands.add_parser("build", help="build PDF and EPUB editions of issue files")
-    build.add_argument(
-        "files", nargs="*", metavar="PATH", help="issue files or folders (default: seeds/)"
+    build = commands.add_parser(
+        "build",
+        help="build PDF and EPUB editions of issue files",
+        description="Build the PDF and EPUB editions of issue files. Only outputs whose "
+        "inputs (issue, templates, fonts, settings, typeset itself) changed are rebuilt. "
+        "Exit status 1 if any issue failed, 2 if a file or the settings cannot be read.",
     )
-    build.add_argument("-o", "--output", default="dist", help="output folder (default: dist/)")
+    build.add_argument("files", nargs="*", metavar="PATH", help=PATHS_HELP)
     build.add_argument(
-        "--format", type=_csv(FORMATS), default=FORMATS, help="pdf, epub or pdf,epub (default)"
+        "-o", "--output", default="dist", metavar="DIR", help="output folder (default: dist/)"
+    )
+    build.add_argument(
+        "--format",
+        dest="formats",
+        type=_csv(FORMATS),
+        metavar="pdf,epub",
+        help="formats to write (default: from settings, else pdf,epub)",
     )
     build.add_argument(
         "--edition",
-        type=_editions,
-        choices=[(e,) for e in EDITIONS] + [tuple(EDITIONS)],
-        default=("simplified",),
+        dest="editions",
+        type=_edition,
         metavar="{simplified,traditional,all}",
-        help="edition(s) to build (default: simplified)",
+        help="edition(s) to build (default: from settings, else simplified)",
     )
-    build.add_argument("--force", action="store_true", help="build even issues with errors")
-    build.add_argument("-v", "--verbose", action="store_true", help="say what was built")
+    build.add_argument(
+        "--vertical-epub",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="set the traditional EPUB vertically, right to left (default: from settings, else no)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="issues built at once, in parallel processes (default: number of CPUs)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild everything, and build issues with preflight errors",
+    )
+    build.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a line per issue with stage timings, even off a terminal; tracebacks of failures",
+    )
+    _add_config_option(build)
     build.set_defaults(run=_build)
     return parser
 
@@ -151,10 +231,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
+    except ConfigError as exc:
+        print(f"typeset: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except InputError as exc:
         name = getattr(args, "file", None) or ""
         print(f"typeset: {name}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("typeset: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Build settings. Every field has a default; `typeset.toml` and the command line override them."""
+"""Build settings. Every field has a default; `typeset.toml` and the command line override them.
+
+`Config` is the one settings object every stage receives. `typeset.settings` reads it from
+a `typeset.toml`; the defaults here are the project's own folders, so a build with no
+configuration file is the same as a build with the shipped, all-default `typeset.toml`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = "typeset.toml"
+
+# Edition name → suffix between the issue's stem and the format's extension.
+EDITIONS = {"simplified": "", "traditional": ".zh-Hant"}
+FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,159 @@
+"""Which outputs are up to date: a manifest of what each output was built from.
+
+Every output is keyed by a digest of everything its bytes depend on: the issue file, the
+templates, fonts, pictures and colour profile, the settings that shape it, `SOURCE_DATE_EPOCH`,
+and the toolchain (typeset's version and sources, the versions of the libraries that lay out
+and package). The manifest, kept beside the outputs, records that key and the output's own
+hash; an output is rebuilt when its key changed, or when it is missing or was altered.
+
+Hashing all of fonts/ (~26 MB) takes ~120 ms, more than the rest of a no-op build, so file
+hashes are cached in the manifest keyed on (size, mtime_ns, ctime_ns): a file whose stat is
+unchanged reuses its hash, any other is read and hashed again, so touching a file without
+changing it costs one hash and no rebuild. ctime cannot be set back by tools that copy
+timestamps, and a hash taken within `RACY_NS` of the file's last change is not cached, since a
+second write in the same clock tick would leave the stat unchanged (git's "racy clean" case).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field, fields
+from importlib.metadata import distributions
+from pathlib import Path
+
+from typeset.config import Config
+
+MANIFEST_NAME = ".typeset-manifest.json"
+FORMAT_VERSION = 1
+RACY_NS = 2_000_000_000
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Libraries whose version can change an output's bytes.
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "ebooklib", "opencc", "fonttools", "uharfbuzz")
+# Settings that only the traditional edition, or only its EPUB, depends on; the rest, but for
+# the lists of editions and formats to build, shape every output.
+TRADITIONAL_ONLY = ("opencc_config", "phrase_overrides")
+VERTICAL_ONLY = ("vertical_epub",)
+NOT_CONTENT = ("editions", "formats")
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class FileHashes:
+    """sha256 of files and folders, reusing hashes from an earlier run for unchanged stats."""
+
+    def __init__(self, cache: dict[str, list]) -> None:
+        self.cache = cache
+        self.seen: dict[str, list] = {}
+
+    def file(self, path: Path) -> str | None:
+        """The file's content hash, or None when it is missing or unreadable."""
+        name = os.path.abspath(path)
+        try:
+            stat = os.stat(name)
+            key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+            cached = self.cache.get(name)
+            if cached and cached[:3] == key:
+                digest = cached[3]
+            else:
+                with open(name, "rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError:
+            return None
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS:
+            self.seen[name] = [*key, digest]
+        return digest
+
+    def tree(self, folder: Path, suffix: str = "") -> str:
+        """One hash of the names and contents of the files under `folder` ending in `suffix`.
+
+        Hidden files and folders (editor swap files, caches) do not count; a missing folder
+        hashes as empty.
+        """
+        entries = []
+        for top, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            for name in sorted(files):
+                if not name.startswith(".") and name.endswith(suffix):
+                    path = Path(top, name)
+                    entries.append((path.relative_to(folder).as_posix(), self.file(path)))
+        return _digest(entries)
+
+
+def _library_versions() -> dict[str, str]:
+    """One pass over the installed distributions (asking by name scans once per name)."""
+    versions = {}
+    for dist in distributions():
+        name = (dist.metadata["Name"] or "").lower()
+        if name in LIBRARIES:
+            versions[name] = dist.version
+    return versions
+
+
+def shared_inputs(config: Config, hashes: FileHashes) -> dict[str, object]:
+    """The dependencies every output of a build has in common."""
+    import typeset
+
+    return {
+        "typeset": typeset.__version__,
+        "sources": hashes.tree(PACKAGE_DIR, ".py"),
+        "libraries": _library_versions(),
+        "templates": hashes.tree(config.templates_dir),
+        "fonts": hashes.tree(config.fonts_dir),
+        "images": hashes.tree(config.image_dir),
+        "color_profile": hashes.file(config.color_profile),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
+
+
+def output_key(
+    shared: dict[str, object], config: Config, issue_hash: str, edition: str, fmt: str
+) -> str:
+    """The digest of everything one output (an issue's edition in a format) depends on."""
+    skip = set(NOT_CONTENT)
+    if edition != "traditional":
+        skip.update(TRADITIONAL_ONLY)
+    if edition != "traditional" or fmt != "epub":
+        skip.update(VERTICAL_ONLY)
+    settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in skip}
+    return _digest([FORMAT_VERSION, shared, settings, issue_hash, edition, fmt])
+
+
+@dataclass
+class Manifest:
+    """Output file name → {"key": inputs digest, "sha256": the output's own hash}."""
+
+    path: Path
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    files: dict[str, list] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """The manifest in `out_dir`; an absent, unreadable or foreign one is empty."""
+        path = out_dir / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_bytes())
+            if data.get("format") != FORMAT_VERSION:
+                raise ValueError("another manifest format")
+            return cls(path, dict(data["outputs"]), dict(data["files"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(path)
+
+    def up_to_date(self, output: Path, key: str, hashes: FileHashes) -> bool:
+        entry = self.outputs.get(output.name)
+        return entry is not None and entry["key"] == key and hashes.file(output) == entry["sha256"]
+
+    def record(self, output: Path, key: str, hashes: FileHashes) -> None:
+        digest = hashes.file(output)
+        if digest is not None:
+            self.outputs[output.name] = {"key": key, "sha256": digest}
+
+    def write(self, target: Path, hashes: FileHashes) -> None:
+        """Write the manifest to `target`, with the file hashes this run can vouch for."""
+        data = {"format": FORMAT_VERSION, "outputs": self.outputs, "files": hashes.seen}
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
