@@ -121,6 +121,19 @@ def test_banner_sets_column_until_next_banner():
     assert [a.source for a in issue.articles] == ["甲", "乙", None]
 
 
+def test_repeated_banner_is_counted_not_lost():
+    """A banner set again on the next page of its column is one column, printed once."""
+    text = (
+        f"党建动态\n\n第一篇文章的标题\n\n{BODY}\n\n(转自甲)\n\n"
+        f"党建动态\n\n第二篇文章的标题\n\n{BODY}\n\n(转自乙)\n"
+    )
+    issue = parse(text)
+    assert [a.column for a in issue.articles] == ["党建动态", "党建动态"]
+    assert [(d.code, d.severity, d.line) for d in issue.diagnostics] == [
+        ("repeated-banner", "info", 9)
+    ]
+
+
 def test_kicker_lead_in_byline_and_deck():
     issue = parse(
         "理论研究\n\n引题在这里——\n主标题第一行\n主标题第二行\n\n"

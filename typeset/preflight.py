@@ -16,7 +16,7 @@ The codes, stable for scripts reading `typeset check --json`:
   without a partner in one text; `control-character`: a control, noncharacter or bidi
   formatting character, which the editions print as 〓 or leave out (`typeset.literal`);
   `stray-source`: a source line with no article to close.
-* info `joined-across-break`, `caption-in-break`, `unsourced-article`,
+* info `joined-across-break`, `caption-in-break`, `unsourced-article`, `repeated-banner`,
   `figure-without-image`, `halfwidth-punctuation` (with a count).
 """
 

@@ -24,6 +24,7 @@ from how Chinese periodicals are laid out, never from the words of a particular 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,6 +91,9 @@ class _State:
     column: str | None = None
     orphans: list[Block] = field(default_factory=list)
     orphan_line: int = 0
+    # Banners repeating the column already in force: the model sets a column once per run
+    # of its articles, so the self-check counts these apart.
+    repeated_banners: list[str] = field(default_factory=list)
 
     def note(self, code: str, severity: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(code, severity, line, message))
@@ -279,13 +283,6 @@ def _shape(item: _Item) -> tuple:
     )
 
 
-def _similar(a: _Item, b: _Item) -> bool:
-    if _shape(a) != _shape(b):
-        return False
-    la, lb = max(map(len, a.lines)), max(map(len, b.lines))
-    return max(la, lb) <= 1.5 * min(la, lb)
-
-
 def _is_banner_text(item: _Item) -> bool:
     return (
         item.kind == "text"
@@ -308,13 +305,17 @@ def _mark_figures(items: list[_Item]) -> None:
     """
     gaps = Counter(item.gap for item in items[1:] if item.gap)
     usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
+    # Where the run of notes and figures closing the file starts.
+    tail = len(items)
+    while tail and items[tail - 1].kind in ("note", "figure"):
+        tail -= 1
     for i, item in enumerate(items):
         if not i or not _is_caption_text(item):
             continue
         before = items[i - 1]
         after = items[i + 1] if i + 1 < len(items) else None
         # A display line closing the file heads nothing: the picture ending the last page.
-        at_end = after is None or all(x.kind in ("note", "figure") for x in items[i + 1 :])
+        at_end = i + 1 >= tail
         set_apart = item.gap > usual_gap
         in_break = _is_paragraph(before) and _is_paragraph(after)
         if (at_end and not _is_display(before)) or (set_apart and in_break):
@@ -324,6 +325,8 @@ def _mark_figures(items: list[_Item]) -> None:
 def _assemble(items: list[_Item], state: _State) -> None:
     expect_headline = True
     article: Article | None = None
+    start = 0  # index of the current article's headline
+    series = _Series(items)
     i = 0
     while i < len(items):
         item = items[i]
@@ -342,6 +345,14 @@ def _assemble(items: list[_Item], state: _State) -> None:
                 article.source = item.text
             expect_headline = True
         elif _is_banner(items, i, expect_headline):
+            if state.articles and state.articles[-1].column == item.text:
+                state.repeated_banners.append(item.text)
+                state.note(
+                    "repeated-banner",
+                    "info",
+                    item.line,
+                    f"column banner 「{item.text}」 repeated within its column; printed once",
+                )
             state.column = item.text
             expect_headline = True
         elif item.kind == "figure":
@@ -350,12 +361,12 @@ def _assemble(items: list[_Item], state: _State) -> None:
         elif item.kind == "note":
             _add_block(state, article, Note(item.text, item.line), expect_headline)
         elif expect_headline and _can_be_headline(item, after):
-            article = _open_article(items, i, state)
+            article, start = _open_article(items, i, state), i
             i = _consume_head(items, i + 1, article)
             expect_headline = False
             continue
         elif not expect_headline and _is_display(item) and after and after.kind != "source":
-            role = _display_role(items, i, article)
+            role = _display_role(items, i, article, series.has_sibling(i, start))
             if role == "headline":
                 state.note(
                     "unsourced-article",
@@ -363,7 +374,7 @@ def _assemble(items: list[_Item], state: _State) -> None:
                     item.line,
                     "headline follows an article that has no source line",
                 )
-                article = _open_article(items, i, state)
+                article, start = _open_article(items, i, state), i
                 i = _consume_head(items, i + 1, article)
                 continue
             if role == "subhead":
@@ -430,22 +441,59 @@ def _can_be_headline(item: _Item, after: _Item | None) -> bool:
     )
 
 
-def _display_role(items: list[_Item], i: int, article: Article) -> str:
+class _Series:
+    """Finds a display block's siblings: display blocks of its shape (numbering, stacking,
+    joining marks) whose longest lines differ by at most half, in its article, from the
+    article's headline up to the next source line.
+
+    Blocks are indexed by shape and longest line, so each question costs one binary search
+    per compatible length, never a scan of the article: a file without source lines, where
+    "up to the next source" means the rest of the file, still parses in linear time.
+    """
+
+    def __init__(self, items: list[_Item]) -> None:
+        self.items = items
+        self.by_shape: dict[tuple, list[int]] = {}
+        self.next_source = [len(items)] * (len(items) + 1)
+        for k in range(len(items) - 1, -1, -1):
+            source = items[k].kind == "source"
+            self.next_source[k] = k if source else self.next_source[k + 1]
+        for k, item in enumerate(items):
+            if _is_display(item):
+                self.by_shape.setdefault((_shape(item), _longest(item)), []).append(k)
+
+    def has_sibling(self, i: int, start: int) -> bool:
+        """Whether a display block between `start` (the headline) and the next source line
+        after `i` has the shape of `items[i]`."""
+        item = self.items[i]
+        end = self.next_source[i]
+        shape, length = _shape(item), _longest(item)
+        for other in range(max(1, length * 2 // 3), length * 3 // 2 + 1):
+            if max(length, other) > 1.5 * min(length, other):
+                continue
+            found = self.by_shape.get((shape, other), [])
+            at = bisect.bisect_right(found, start)
+            while at < len(found) and found[at] == i:
+                at += 1
+            if at < len(found) and found[at] < end:
+                return True
+        return False
+
+
+def _longest(item: _Item) -> int:
+    return max(map(len, item.lines))
+
+
+def _display_role(items: list[_Item], i: int, article: Article, siblings: bool) -> str:
     """Decide whether a display block inside an article is a sub-head, a new headline, or
-    the head of a paragraph split by a break."""
+    the head of a paragraph split by a break; `siblings`: whether the article has other
+    display blocks of its shape (`_Series`)."""
     item = items[i]
     after = items[i + 1]
-    start = next(k for k in range(i, -1, -1) if items[k].line == article.line)
-    end = next((k for k in range(i, len(items)) if items[k].kind == "source"), len(items))
-    siblings = [
-        items[k]
-        for k in range(start + 1, end)
-        if k != i and _is_display(items[k]) and _similar(items[k], item)
-    ]
     last_block = article.blocks[-1] if article.blocks else None
     after_cut = isinstance(last_block, Paragraph) and not _ends_sentence(last_block.text)
     numbered = _number(item) is not None
-    longest = max(map(len, item.lines))
+    longest = _longest(item)
 
     score = 0
     if any("——" in line for line in item.lines):
@@ -524,6 +572,8 @@ def _repair_breaks(article: Article, state: _State) -> None:
     lost_at = _lost_text_breaks(article)
     blocks: list[Block] = []
     open_at: int | None = None  # index in blocks of a paragraph still waiting for its end
+    # The parts of each joined paragraph, joined once at the end (not one copy per part).
+    parts: dict[int, list[str]] = {}
     for block in article.blocks:
         if isinstance(block, Paragraph):
             if open_at is not None and block.lead is None and id(blocks[open_at]) not in lost_at:
@@ -534,8 +584,9 @@ def _repair_breaks(article: Article, state: _State) -> None:
                     head.line,
                     f"paragraph continued at line {block.line} after a break; joined",
                 )
-                head.text += block.text
-                if not _ends_sentence(head.text):
+                parts.setdefault(open_at, [head.text]).append(block.text)
+                # The head is open, so the whole ends a sentence exactly when this part does.
+                if not _ends_sentence(block.text):
                     continue
                 open_at = None
                 continue
@@ -559,6 +610,8 @@ def _repair_breaks(article: Article, state: _State) -> None:
             blocks.append(block)
     if open_at is not None:
         _note_cut(state, blocks[open_at])
+    for at, texts in parts.items():
+        blocks[at].text = "".join(texts)
     article.blocks = blocks
 
 
@@ -577,7 +630,8 @@ def _lost_text_breaks(article: Article) -> set[int]:
     lost: set[int] = set()
     last_number: int | None = None
     candidates: list[Paragraph] = []
-    for k, block in enumerate(article.blocks):
+    blocks = article.blocks
+    for k, block in enumerate(blocks):
         if isinstance(block, Heading):
             number = _number(_Item("text", block.lines, block.line, 0))
             if number is not None:
@@ -585,7 +639,8 @@ def _lost_text_breaks(article: Article) -> set[int]:
                     lost.add(id(candidates[-1]))
                 last_number, candidates = number, []
         elif isinstance(block, Paragraph) and not _ends_sentence(block.text):
-            nxt = next((b for b in article.blocks[k + 1 :] if not isinstance(b, Figure)), None)
+            after = (blocks[j] for j in range(k + 1, len(blocks)))
+            nxt = next((b for b in after if not isinstance(b, Figure)), None)
             if isinstance(nxt, Paragraph):
                 candidates.append(block)
     return lost
@@ -619,6 +674,7 @@ def _check_nothing_lost(text: str, state: _State) -> None:
                 case Note():
                     parts.append(b.text)
         parts.append(f"(转自{a.source})" if a.source else "")
+    parts += state.repeated_banners
 
     def chars(s: str) -> Counter:
         return Counter(_NOT_TEXT.sub("", s).translate(_FOLD))
