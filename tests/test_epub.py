@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import unicodedata
 import zipfile
 from collections import Counter
@@ -595,14 +594,6 @@ def test_modified_date_follows_source_date_epoch(monkeypatch, tmp_path):
     ]
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
         modified_date({"SOURCE_DATE_EPOCH": "yesterday"})
-
-
-def test_build_takes_under_a_second(tmp_path):
-    issue = read_json(GOLD[-1]) if GOLD else sample_issue()
-    write_epub(issue, tmp_path / "warm.epub", Config())
-    started = time.perf_counter()
-    write_epub(issue, tmp_path / "timed.epub", Config())
-    assert time.perf_counter() - started < 1.0
 
 
 # ---- fonts and style ---------------------------------------------------------------------
