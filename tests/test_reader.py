@@ -67,6 +67,27 @@ def test_gbk_file_without_bom_is_detected(tmp_path: Path):
     assert read_issue(path).articles[0].title == ["标题一行"]
 
 
+def test_byte_order_marks_of_joined_files_are_dropped(tmp_path: Path):
+    """Found by fuzzing: a BOM opening a line (files joined together) is no text, and a
+    U+FEFF ending a line is kept, not lost."""
+    path = tmp_path / "joined.txt"
+    text = "\ufeff## 党建动态\n\n\ufeff## 标题一行\ufeff\n\n正文第一段。\n"
+    path.write_bytes(text.encode("utf-8"))
+    issue = read_issue(path)
+    assert issue.articles[0].column == "党建动态"
+    assert issue.articles[0].title == ["标题一行\ufeff"]
+    assert not [d for d in issue.diagnostics if d.code == "reader-mismatch"]
+
+
+def test_a_lone_hash_is_text_not_a_heading_mark(fidelity):
+    """Found by fuzzing: "#" before other text was stripped as a heading mark and lost."""
+    text = f"## 标题一行\n\n#]]># {BODY}\n"
+    issue = parse(text)
+    assert issue.articles[0].blocks[0].text.startswith("#]]>#")
+    rebuilt = fidelity.rebuild(issue.to_dict())
+    assert Counter(fidelity.norm(rebuilt)) == Counter(fidelity.norm(text))
+
+
 # --- bad input: one line naming the file, exit status 2, no traceback ------------------
 
 BAD_INPUTS = {

@@ -2,7 +2,8 @@
 
 Issue files arrive as UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030/GBK from
 older desks. The encoding is detected, never assumed, so the same text in any of these
-encodings yields the same model.
+encodings yields the same model. Byte-order marks are not text: the leading one goes, and
+so does one starting a line (files joined together); any other U+FEFF is kept.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def decode(data: bytes) -> str:
     controls = sum(1 for ch in text if (ch < " " and ch not in _TEXT_CONTROLS) or ch == "\ufffd")
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise InputError("not a text file (binary data)")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n\ufeff", "\n")
 
 
 def _decode_detected(data: bytes) -> str:

