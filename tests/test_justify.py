@@ -242,6 +242,17 @@ def test_opportunities_and_boundaries():
     assert justify.autospace_boundaries("5.2%左右，（GDP）") == []
 
 
+def test_a_zero_width_break_mark_moves_no_opportunity():
+    """typeset.html marks breaks at quotation marks with U+200B: the boundary keeps its one
+    share of the slack, after the mark, and a line ending at the mark gets none there."""
+    assert len(justify.opportunities("的\u200b“根”\u200b与")) == len(
+        justify.opportunities("的“根”与")
+    )
+    assert justify.opportunities("的\u200b“根") == [2, 3]
+    assert justify.opportunities("发展的\u200b") == [1, 2]
+    assert justify.opportunities("a\u200bb") == []
+
+
 def test_install_is_idempotent(not_installed):
     original = inline.justify_line
     justify.install()

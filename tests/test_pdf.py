@@ -24,10 +24,17 @@ import pikepdf
 import pytest
 from PIL import Image
 from weasyprint import Document
+from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
 from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS
 from typeset.config import Config
-from typeset.html import FALLBACK_DATE, document_date, headline_lines, render_print_html
+from typeset.html import (
+    FALLBACK_DATE,
+    document_date,
+    headline_lines,
+    quote_breaks,
+    render_print_html,
+)
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
 from typeset.pdf import ProjectFetcher, URLRefused, render_document, render_pdf, write_pdf
 
@@ -398,9 +405,101 @@ def test_headline_lines_break_at_phrases_and_balance():
         "湖南省衡阳市社科联召开 2025 年度社会组织党支部书记述职评议会", 22
     )
     assert not rest and width is not None and width < 22
-    # No single character left alone on a second line.
-    (_, width), *rest = headline_lines("江苏泰州兴化推动社会组织成为基层治理“生力军”", 22)
-    assert not rest and width == 13
+    # With no mark to break at: before a predicate, or between the issuing body and the
+    # preposition after it, never inside a word (成为, 社会, 党建), in both editions.
+    assert headline_lines("江苏泰州兴化推动社会组织成为基层治理“生力军”", 22) == [
+        ("江苏泰州兴化推动社会组织", None),
+        ("成为基层治理“生力军”", None),
+    ]
+    assert headline_lines("福建厦门集美区民政局打造社会组织高质量发展新模式", 22) == [
+        ("福建厦门集美区民政局", None),
+        ("打造社会组织高质量发展新模式", None),
+    ]
+    assert headline_lines("山東省博興縣行政審批服務局以黨建引領社會組織高質量發展", 22) == [
+        ("山東省博興縣行政審批服務局", None),
+        ("以黨建引領社會組織高質量發展", None),
+    ]
+    # Such a break is not taken when it leaves a stub: the even block above stays.
+    assert headline_lines("中共上海市黄浦区社会组织联合会支部委员会成立", 20)[0][1] is not None
+
+
+def line_texts(document: Document) -> Iterator[tuple[str, str, bool]]:
+    """(class or tag of the block, text, whether first in its block fragment) of each line."""
+
+    def walk(box, kind: str) -> Iterator[tuple[str, str, bool]]:
+        element = getattr(box, "element", None)
+        if isinstance(box, BlockBox) and element is not None:
+            kind = element.get("class") or element.tag
+        lines = [
+            child for child in getattr(box, "children", None) or () if isinstance(child, LineBox)
+        ]
+        for index, line in enumerate(lines):
+            leaves = (leaf for leaf, _ in walk_boxes(line) if isinstance(leaf, TextBox))
+            yield kind, "".join(leaf.text for leaf in leaves), index == 0
+        for child in getattr(box, "children", None) or ():
+            if not isinstance(child, LineBox):
+                yield from walk(child, kind)
+
+    for page in document.pages:
+        yield from walk(page._page_box, "")
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> dict[str, list[tuple[str, str, bool]]]:
+    """The lines of every seed's simplified edition, as laid out."""
+    from typeset.build import edition_model
+    from typeset.reader import read_issue
+
+    config = Config()
+    return {
+        seed.stem: list(
+            line_texts(
+                render_document(edition_model(read_issue(seed), "simplified", config), config)
+            )
+        )
+        for seed in SEEDS
+    }
+
+
+@needs_fonts
+def test_long_subheads_break_after_their_comma(seed_lines):
+    """A sub-head longer than its column breaks at its comma, not inside a word (保障)."""
+    subheads = [
+        text for lines in seed_lines.values() for kind, text, _ in lines if kind == "subhead-line"
+    ]
+    assert "三、健全制度机制，" in subheads
+    assert "完善常态化长效的工作保障体系" in subheads
+
+
+@needs_fonts
+def test_lines_may_break_before_an_opening_quotation_mark(seed_lines):
+    """Pango alone never breaks before “; the print path lets it, as Chinese does, and the
+    zero-width space that marks the break never reaches the page's text."""
+    starts = [
+        text
+        for lines in seed_lines.values()
+        for kind, text, first in lines
+        if kind == "p" and not first and text.startswith("“")
+    ]
+    assert starts
+    assert not [
+        t for lines in seed_lines.values() for _, t, _ in lines if t.rstrip("\u200b").endswith("“")
+    ]
+
+
+def test_quote_breaks_only_where_chinese_allows_them():
+    assert quote_breaks("发展的“根”与“魂”。") == "发展的\u200b“根”\u200b与\u200b“魂”。"
+    assert quote_breaks("“参与什么”“如何参与”，") == "“参与什么”\u200b“如何参与”，"
+    # Not after an opening mark, not before a mark that cannot start a line, not in Latin.
+    assert (
+        quote_breaks("（“十四五”）《“一带一路”》don’t “x”") == "（“十四五”）《“一带一路”》don’t “x”"
+    )
+
+
+@needs_fonts
+def test_no_zero_width_space_in_the_printed_text(texts):
+    for name, pages in texts.items():
+        assert "\u200b" not in "".join(pages), name
 
 
 # ---- HTML --------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ import logging
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from unicodedata import east_asian_width
 
 from typeset import preflight
 from typeset.config import Config
@@ -39,10 +39,40 @@ HEADLINE_BREAK = re.compile(
     r"[，、：；！？,:;!?”’》〉」』）)]"  # after a comma, colon or closing mark
     r"|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])"  # a space between Chinese words
 )
+# Where a headline may also be broken when no mark or space allows a break that fits:
+# before a verb that opens a predicate ("……民政局 / 打造……", "……社会组织 / 成为……"),
+# or between an issuing body and the verb or preposition after it ("……服务局 / 以党建……"),
+# in both editions' characters. Used only when the lines come out even enough.
+PREDICATE_VERBS = (
+    "推动|推進|推进|打造|开展|開展|召开|召開|举办|舉辦|举行|"
+    "舉行|成为|成為|助力|构建|構建|加强|加強|探索|实现|實現|"
+    "促进|促進|引领|引領|出台|出臺|发布|發布|深化|坚持|堅持|"
+    "提升|织密|織密|创新|創新|建立|健全|聚焦|绘就|繪就|赋能|"
+    "賦能|激活|做好|夯实|夯實|筑牢|築牢|凝聚|打通|答好|书写|"
+    "書寫|护航|護航|破解|激发|激發|释放|釋放|扎实|紮實|全力|"
+    "持续|持續|切实|切實|着力|著力|启动|啟動|完善|强化|強化|"
+    "落实|落實|抓实|抓實|谱写|譜寫|奏响|奏響"
+)
+ISSUER_ENDS = "省市县縣区區旗州盟镇鎮乡鄉村局委厅廳部办辦会會站所院校社队隊"
+PREPOSITIONS = "以为為让讓把用在与與从從将將向对對"
+WORD_BREAK = re.compile(f"(?=(?:{PREDICATE_VERBS}))|(?<=[{ISSUER_ENDS}])(?=[{PREPOSITIONS}])")
+# A break found by WORD_BREAK is taken only if the shortest line is at least this share
+# of the longest; otherwise an evenly wrapped block looks better.
+WORD_BREAK_EVENNESS = 0.5
 OPENING_QUOTES = "“‘《〈「『（("
 CLOSING_QUOTES = "”’》〉」』）)"
 # Marks that may not start a line (GB/T 15834, clreq).
 NO_LINE_START = "，。、：；！？,.:;!?" + CLOSING_QUOTES
+# Pango 1.50 follows UAX #14 before Unicode 15.1: no break before “ or after ” (class QU),
+# so “根”与“魂” is one unbreakable run and the line before it is spread wide. Chinese allows
+# both breaks; a zero-width space marks them for Pango. It draws no glyph, so the PDF's
+# text is the source text.
+WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+QUOTE_BREAK = re.compile(
+    f"(?<=[{WIDE}])(?<![《〈「『（【〔〖])(?=[“‘])"  # before an opening quote after Chinese
+    f"|(?<=[”’])(?=[“‘]|[{WIDE}](?<![，。、：；！？》〉」』）】〕〗]))"  # after a closing one
+)
+ZERO_WIDTH_SPACE = "\u200b"
 # ICC header colour-space signatures -> the component names `@color-profile` wants.
 ICC_COMPONENTS = {
     b"RGB ": ("red", "green", "blue"),
@@ -155,8 +185,9 @@ def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]
 
 
 def text_ems(text: str) -> float:
-    """Rough printed width of `text` in em: wide (CJK) characters 1, others half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+    """Rough printed width of `text` in em: wide (CJK) characters and “”‘’ 1, a space a
+    quarter (as autospace prints it next to Han), others half."""
+    return sum(0.25 if c == " " else 1.0 if east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
 def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, float | None]]:
@@ -165,7 +196,8 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
     A line that fits stays whole. A longer one is broken where a headline editor would:
     where the printed lines met, after a comma, enumeration comma or colon, or at a space
     between words, never inside quotation marks or book-title marks, choosing the breaks
-    that give the most even lines. When no such break fits, it becomes one block with a
+    that give the most even lines; failing those, before a predicate (`WORD_BREAK`) when
+    the lines come out even enough. When no such break fits, it becomes one block with a
     balanced max-width (in em), so it wraps into equal lines instead of a line and a stub.
     """
     lines = [printed] if isinstance(printed, str) else printed
@@ -177,14 +209,33 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
     for char in text:
         change = (char in OPENING_QUOTES) - (char in CLOSING_QUOTES)
         depth.append(depth[-1] + change)
+
+    def allowed(ends: set[int]) -> list[int]:
+        return sorted(
+            end
+            for end in ends
+            if 0 < end < len(text) and depth[end] <= 0 and text[end] not in NO_LINE_START
+        )
+
     joins = set(itertools.accumulate(len(line) for line in lines))
     joins |= {m.end() for m in HEADLINE_BREAK.finditer(text)}
-    breaks = sorted(
-        end
-        for end in joins
-        if 0 < end < len(text) and depth[end] <= 0 and text[end] not in NO_LINE_START
-    )
+    strong = allowed(joins)
+    words = allowed(joins | {m.start() for m in WORD_BREAK.finditer(text)})
     fewest = math.ceil(ems / measure)
+    best = most_even(text, strong, measure, fewest)
+    if best is None:
+        best = most_even(text, words, measure, fewest)
+        widths = [text_ems(part) for part in best or ()]
+        if widths and min(widths) < WORD_BREAK_EVENNESS * max(widths):
+            best = None
+    if best is not None:
+        return [(part, None) for part in best]
+    return [(text, min(measure, math.ceil(ems / fewest) + 1.0))]
+
+
+def most_even(text: str, breaks: list[int], measure: float, fewest: int) -> list[str] | None:
+    """The split of `text` at `breaks` into `fewest` (or one more) lines that fit on
+    `measure` em with the least difference between the longest and shortest line."""
     best: tuple[float, list[str]] | None = None
     for count in (fewest, fewest + 1):
         for cut in itertools.combinations(breaks, count - 1):
@@ -197,8 +248,13 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
             if best is None or spread < best[0]:
                 best = (spread, parts)
         if best is not None:
-            return [(part, None) for part in best[1]]
-    return [(text, min(measure, math.ceil(ems / fewest) + 1.0))]
+            return best[1]
+    return None
+
+
+def quote_breaks(text: str) -> str:
+    """`text` with the line breaks Chinese allows at quotation marks made visible to Pango."""
+    return QUOTE_BREAK.sub(ZERO_WIDTH_SPACE, text)
 
 
 def edition_converter(issue: Issue, config: Config) -> Callable[[str], str]:
@@ -229,6 +285,7 @@ def render_print_html(
     to_edition = convert or edition_converter(issue, config)
     env = environment(config.templates_dir, to_edition)
     env.filters["headline_lines"] = headline_lines
+    env.filters["quote_breaks"] = quote_breaks
     profile = config.color_profile.resolve()
     publication = publication_name(issue, config, to_edition)
     lead = issue.articles[0].headline if issue.articles else ""

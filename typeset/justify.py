@@ -70,9 +70,12 @@ _WESTERN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _AUTOSPACE = re.compile(f"[{_IDEOGRAPH}] ?(?=[{_WESTERN}])|[{_WESTERN}] ?(?=[{_IDEOGRAPH}])")
 _HAS_WESTERN = re.compile(f"[{_WESTERN}]")
 _SPACES = " \u00a0"
-# Characters that belong to the preceding one: marks, joiners, variation selectors.
+# Characters that belong to the preceding one: marks, joiners, variation selectors, and
+# the zero-width space that marks a line break opportunity (so no space goes before it
+# when it ends a line).
+_ZERO_WIDTH_SPACE = "\u200b"
 _CLINGING = (
-    "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\u200c\u200d\u3099\u309a\ufe00-\ufe0f"
+    "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\u200b-\u200d\u3099\u309a\ufe00-\ufe0f"
     "\U000e0100-\U000e01ef"
 )
 # East Asian wide and fullwidth characters: CJK, their punctuation, emoji.
@@ -81,9 +84,12 @@ _WIDE = (
     "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
     "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
 )
-# A justification opportunity: after a wide character or a space, before a wide one.
+# A justification opportunity: after a wide character or a space, before a wide one. A
+# zero-width space after a wide character passes the opportunity on to the next one.
 _OPPORTUNITY = re.compile(
-    f"(?<=[{_SPACES}{_WIDE}])(?=[^{_SPACES}{_CLINGING}])|(?<=.)(?=[{_WIDE}])", re.DOTALL
+    f"(?:(?<=[{_SPACES}{_WIDE}])|(?<=[{_WIDE}]{_ZERO_WIDTH_SPACE}))(?=[^{_SPACES}{_CLINGING}])"
+    f"|(?<=.)(?=[{_WIDE}])",
+    re.DOTALL,
 )
 # Stands for an atomic inline box (image, inline-block) among a line's characters.
 _OBJECT = "\ufffc"
