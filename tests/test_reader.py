@@ -88,6 +88,13 @@ def test_a_lone_hash_is_text_not_a_heading_mark(fidelity):
     assert Counter(fidelity.norm(rebuilt)) == Counter(fidelity.norm(text))
 
 
+def test_dash_opening_a_headline_stays_in_the_title():
+    """Found by fuzzing: "——" before any kicker text was split off and lost."""
+    issue = parse(f"## ——标题一行\n\n{BODY}\n")
+    assert (issue.articles[0].kicker, issue.articles[0].title) == (None, ["——标题一行"])
+    assert not [d for d in issue.diagnostics if d.code == "reader-mismatch"]
+
+
 # --- bad input: one line naming the file, exit status 2, no traceback ------------------
 
 BAD_INPUTS = {

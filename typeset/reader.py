@@ -525,7 +525,8 @@ def _open_article(items: list[_Item], i: int, state: _State) -> Article:
     kicker = None
     for k, line in enumerate(lines):
         before, dash, rest = line.partition("——")
-        if dash and not _inside_quotes(before):
+        # A dash opening the headline introduces no kicker; the dash stays in the title.
+        if dash and ("".join(lines[:k]) + before).strip() and not _inside_quotes(before):
             kicker = "".join(lines[:k]) + before
             lines = ([rest] if rest else []) + lines[k + 1 :]
             break
@@ -651,7 +652,9 @@ def _lost_text_breaks(article: Article) -> set[int]:
 # ---------------------------------------------------------------------------------------
 # Self-check
 
-_NOT_TEXT = re.compile(r"\s|##|\*\*|■|□|◼|▪|●|◆")
+# Markup characters are left out one by one: a paragraph joined across a break may bring a
+# lone "*" or "#" of each part together, which is no loss.
+_NOT_TEXT = re.compile(r"\s|#|\*|■|□|◼|▪|●|◆")
 _FOLD = str.maketrans("，：；（）！？", ",:;()!?")
 
 
