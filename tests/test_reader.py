@@ -95,6 +95,24 @@ def test_dash_opening_a_headline_stays_in_the_title():
     assert not [d for d in issue.diagnostics if d.code == "reader-mismatch"]
 
 
+@pytest.mark.parametrize("mark", ["□", "◆", "■", "本报记者 "])
+def test_run_in_head_keeps_a_paragraph_whatever_follows_it(mark: str, fidelity):
+    """Found by fuzzing: "**head**□text" became a byline and the head was lost."""
+    text = f"## 标题一行\n\n**突出品牌引领。**{mark}积极引导各党支部打造特色品牌。\n"
+    issue = parse(text)
+    (paragraph,) = issue.articles[0].blocks
+    assert paragraph.lead == "突出品牌引领。"
+    assert issue.articles[0].byline is None
+    assert Counter(fidelity.norm(fidelity.rebuild(issue.to_dict()))) == Counter(fidelity.norm(text))
+
+
+def test_byline_marks_other_than_the_square_are_kept():
+    """Found by fuzzing: ●, ◆ … opening a byline were dropped; only ■ is markup."""
+    issue = parse(f"## 标题一行\n\n● 本报记者 张三\n\n{BODY}\n")
+    assert issue.articles[0].byline == "● 本报记者 张三"
+    assert not [d for d in issue.diagnostics if d.code == "reader-mismatch"]
+
+
 # --- bad input: one line naming the file, exit status 2, no traceback ------------------
 
 BAD_INPUTS = {

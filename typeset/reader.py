@@ -50,7 +50,8 @@ _MAX_DECK = 160
 # a lone "#" is text.
 _HEADING_MARK = re.compile(r"^(?:##){1,3}\s*")
 _RUN_IN = re.compile(r"^\*\*(.+?)\*\*(.*)$")
-_BYLINE_MARK = re.compile(r"^[■□◼▪●◆]\s*(.+)$")
+# Marks that open a byline line; only ■ is markup (left out), the others are kept as text.
+_BYLINE_MARK = re.compile(r"^([■□◼▪●◆])\s*(.+)$")
 _BYLINE_WORDS = re.compile(r"^(?:本报)?(?:特约)?(?:记者|通讯员)[\s\u3000]+\S")
 _SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _TRAILING_SOURCE = re.compile(r"^(.*\S)\s*[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
@@ -162,24 +163,34 @@ def _line_items(line: str, number: int, gap: int) -> list[_Item]:
     elif run_in:  # a wholly bold line is a display line
         line, marked = run_in.group(1).strip(), True
     line = line.replace("**", "").strip()
+    if lead and not line:  # "**head****": a wholly bold line after all
+        line, lead, marked = lead, None, True
     if not line:
         return []
-    if m := _BYLINE_MARK.match(line):
-        return [_Item("byline", [m.group(1).strip()], number, gap)]
-    if m := _SOURCE.match(line):
-        return [_Item("source", [m.group(1)], number, gap)]
-    if m := _CREDIT.match(line):
-        return [_Item("figure", [], number, gap, credit=m.group(1).strip())]
-    if _PARENTHETICAL.match(line) and _balanced(line):
-        return [_Item("note", [line], number, gap)]
-    if len(line) <= _MAX_BYLINE and _BYLINE_WORDS.match(line) and not _ends_sentence(line):
-        return [_Item("byline", [line], number, gap)]
-    if m := _CAPTION_WITH_CREDIT.match(line):
-        return [_Item("figure", [m.group(1).strip()], number, gap, credit=m.group(2).strip())]
+    # After a run-in head the line is that paragraph's text, whatever it starts with.
+    if lead is None and (item := _whole_line_item(line, number, gap)):
+        return [item]
     if (m := _TRAILING_SOURCE.match(line)) and _balanced(m.group(1)):
         body = _Item("text", [m.group(1).strip()], number, gap, marked, lead)
         return [body, _Item("source", [m.group(2)], number, 0)]
     return [_Item("text", [line], number, gap, marked, lead)]
+
+
+def _whole_line_item(line: str, number: int, gap: int) -> _Item | None:
+    """A byline, source, credit, note or captioned figure that `line` is as a whole."""
+    if m := _BYLINE_MARK.match(line):
+        return _Item("byline", [m.group(2).strip() if m.group(1) == "■" else line], number, gap)
+    if m := _SOURCE.match(line):
+        return _Item("source", [m.group(1)], number, gap)
+    if m := _CREDIT.match(line):
+        return _Item("figure", [], number, gap, credit=m.group(1).strip())
+    if _PARENTHETICAL.match(line) and _balanced(line):
+        return _Item("note", [line], number, gap)
+    if len(line) <= _MAX_BYLINE and _BYLINE_WORDS.match(line) and not _ends_sentence(line):
+        return _Item("byline", [line], number, gap)
+    if m := _CAPTION_WITH_CREDIT.match(line):
+        return _Item("figure", [m.group(1).strip()], number, gap, credit=m.group(2).strip())
+    return None
 
 
 def _append(items: list[_Item], item: _Item) -> None:
@@ -654,7 +665,7 @@ def _lost_text_breaks(article: Article) -> set[int]:
 
 # Markup characters are left out one by one: a paragraph joined across a break may bring a
 # lone "*" or "#" of each part together, which is no loss.
-_NOT_TEXT = re.compile(r"\s|#|\*|■|□|◼|▪|●|◆")
+_NOT_TEXT = re.compile(r"\s|#|\*|■")
 _FOLD = str.maketrans("，：；（）！？", ",:;()!?")
 
 
