@@ -103,13 +103,18 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` runs; a zombie (killed, not yet reaped) writes nothing more."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def remove_stale_partials(out_dir: Path) -> list[Path]:

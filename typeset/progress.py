@@ -41,7 +41,7 @@ class Progress:
         filled = BAR_WIDTH * done // self.total
         elapsed = time.perf_counter() - self.start
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stream.write(f"\r\x1b[K[{bar}] {done}/{self.total} issues  {elapsed:.1f} s")
+        self.stream.write(f"\r\x1b[K[{bar}] {done}/{_issues(self.total)}  {elapsed:.1f} s")
         self.stream.flush()
 
     def message(self, line: str) -> None:
@@ -65,10 +65,14 @@ class Progress:
         seconds = time.perf_counter() - self.start
         if self.chatty:
             parts = ", ".join(f"{n} {state}" for state, n in self.counts.items())
-            self.stream.write(f"{self.total} issues: {parts} ({seconds:.1f} s)\n")
+            self.stream.write(f"{_issues(self.total)}: {parts} ({seconds:.1f} s)\n")
         elif failed and self.total > 1:
-            self.stream.write(f"typeset: {failed} of {self.total} issues failed\n")
+            self.stream.write(f"typeset: {failed} of {_issues(self.total)} failed\n")
         self.stream.flush()
+
+
+def _issues(count: int) -> str:
+    return f"{count} issue{'s' * (count != 1)}"
 
 
 def status_line(result: IssueResult, timings: bool = False) -> str:
