@@ -465,10 +465,6 @@ def test_language_tag_in_html_pdf_and_epub(editions, config):
     assert documents["EPUB/toc.ncx"].get(XML_LANG) == tag
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WeasyPrint 70 writes no dc:language into the XMP; typeset.pdf must add it",
-)
 @pytest.mark.parametrize("config", ["s2tw", "s2hk"])
 def test_language_tag_in_pdf_xmp(editions, config):
     with pikepdf.open(editions[config].pdf) as pdf:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+from xml.sax.saxutils import escape
 
 import pydyf
 from weasyprint import HTML, Document
@@ -92,20 +93,28 @@ class Finisher:
       `identity`, so two builds of the same document are byte-identical. XMP means the
       DocumentID to be shared by all versions and renditions of a document, so it comes
       from the issue and its edition's language, not from the output or the paths.
+    - The XMP gets the document's `dc:language`, which WeasyPrint 70 writes only to the
+      catalog's /Lang.
     """
 
-    def __init__(self, bleed_mm: float, identity: str) -> None:
+    def __init__(self, bleed_mm: float, identity: str, language: str) -> None:
         self.bleed = bleed_mm * POINTS_PER_MM
         self.document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}".encode()
+        self.language = (
+            '<rdf:Description rdf:about=""><dc:language><rdf:Bag>'
+            f"<rdf:li>{escape(language)}</rdf:li>"
+            "</rdf:Bag></dc:language></rdf:Description></rdf:RDF>"
+        ).encode()
 
     def __call__(self, document: object, pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page":
                 self.set_bleed_box(obj)
             elif isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-                obj.stream = [
-                    XMP_DOCUMENT_ID.sub(self.document_id, bytes(part)) for part in obj.stream
-                ]
+                obj.stream = [self.finish_xmp(bytes(part)) for part in obj.stream]
+
+    def finish_xmp(self, xmp: bytes) -> bytes:
+        return XMP_DOCUMENT_ID.sub(self.document_id, xmp).replace(b"</rdf:RDF>", self.language)
 
     def set_bleed_box(self, page: pydyf.Dictionary) -> None:
         left, bottom, right, top = (float(value) for value in page["TrimBox"])
@@ -159,7 +168,9 @@ def render_pdf(
     stages = {} if timings is None else timings
     document = render_document(issue, config, convert, stages)
     start = time.perf_counter()
-    finisher = Finisher(config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print")
+    finisher = Finisher(
+        config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print", issue.language
+    )
     pdf = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
     stages["write"] = time.perf_counter() - start
     LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
