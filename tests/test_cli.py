@@ -147,3 +147,20 @@ def test_verbose_build_shows_stage_timings(tmp_path: Path, capsys):
     stages = [part.rsplit(" ", 1)[0] for part in lines[1].strip().split(" · ")]
     assert stages == ["parse", "preflight", "transforms", "html", "layout", "pdf write", "epub"]
     assert lines[2].startswith("1 issue: 1 built, 0 up to date, 0 failed")
+
+
+NO_OP = """
+import sys
+from typeset.cli import main
+status = main(sys.argv[1:])
+heavy = ("weasyprint", "ebooklib", "opencc", "fontTools", "typeset.reader", "typeset.pdf")
+print(status, sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_an_up_to_date_build_loads_no_stage(built, tmp_path: Path):
+    out, args = built
+    run = subprocess.run(
+        [sys.executable, "-c", NO_OP, *args], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert run.stdout == "0 []\n", run.stderr

@@ -321,6 +321,13 @@ def _run_parallel(
     workers: int,
     finish: Callable[[IssueResult, _Job], None],
 ) -> None:
+    # Imported once here, the stages are shared by the forked workers instead of each
+    # worker importing them again.
+    import typeset.epub
+    import typeset.pdf
+    import typeset.preflight
+    import typeset.reader  # noqa: F401
+
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
         futures = {
