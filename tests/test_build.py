@@ -82,7 +82,7 @@ def test_second_build_is_a_no_op(tmp_path: Path):
     before = target.stat()
 
     status, second = build([issue], out)
-    assert status == 0 and second.states() == {"a.txt": "up to date"}
+    assert status == 0 and second.states() == {"a.txt": "up to date"}, second.results[0].why
     after = target.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     recorded = json.loads((out / MANIFEST_NAME).read_text())["outputs"]
@@ -157,14 +157,15 @@ def _add_picture(folder: Path, config: Config, monkeypatch) -> Config:
     return config
 
 
+# A change → how it is made, and why the build says it rebuilt.
 CHANGES = {
-    "template": _edit_template,
-    "setting": _change_setting,
-    "typeset version": _new_version,
-    "picture folder": _add_picture,
-    "SOURCE_DATE_EPOCH": _set_source_date,
-    "output altered": _alter_output,
-    "output deleted": _delete_output,
+    "template": (_edit_template, "templates changed"),
+    "setting": (_change_setting, "settings changed"),
+    "typeset version": (_new_version, "typeset changed"),
+    "picture folder": (_add_picture, "images changed"),
+    "SOURCE_DATE_EPOCH": (_set_source_date, "source_date_epoch changed"),
+    "output altered": (_alter_output, "output altered"),
+    "output deleted": (_delete_output, "output missing"),
 }
 
 
@@ -185,9 +186,11 @@ def test_a_changed_dependency_rebuilds(change: str, project, tmp_path: Path, mon
     assert build([issue], out, config)[0] == 0
     before = (out / "a.epub").stat()
 
-    config = CHANGES[change](tmp_path, config, monkeypatch)
+    make, why = CHANGES[change]
+    config = make(tmp_path, config, monkeypatch)
     status, recorder = build([issue], out, config)
     assert status == 0 and recorder.states() == {"a.txt": "built"}
+    assert recorder.results[0].why == why
     after = (out / "a.epub").stat()
     assert (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)
     assert build([issue], out, config)[1].states() == {"a.txt": "up to date"}
@@ -199,7 +202,8 @@ def test_a_changed_typeset_source_rebuilds(tmp_path: Path, monkeypatch):
     _edit_source(tmp_path, EPUB, monkeypatch)
     assert build([issue], out)[0] == 0
     _edit_copied_source(tmp_path, EPUB, monkeypatch)
-    assert build([issue], out)[1].states() == {"a.txt": "built"}
+    [result] = build([issue], out)[1].results
+    assert (result.state, result.why) == ("built", "sources changed")
 
 
 def test_touching_without_changing_rebuilds_nothing(project, tmp_path: Path):
@@ -226,7 +230,8 @@ def test_fonts_folder_is_a_dependency(tmp_path: Path):
     assert build([issue], out, config)[1].states() == {"a.txt": "up to date"}
 
     (fonts / "licenses" / "EXTRA.txt").write_text("another licence\n")
-    assert build([issue], out, config)[1].states() == {"a.txt": "built"}
+    [result] = build([issue], out, config)[1].results
+    assert (result.state, result.why) == ("built", "fonts changed")
 
 
 def test_settings_of_the_traditional_edition_leave_the_simplified_alone(tmp_path: Path):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from typeset.config import EDITIONS, Config
-from typeset.manifest import FileHashes, Manifest, output_key, shared_inputs
+from typeset.manifest import FileHashes, Manifest, output_inputs, shared_inputs
 
 if TYPE_CHECKING:
     from typeset.model import Issue
@@ -53,6 +53,8 @@ class IssueResult:
     messages: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    # Why the issue was built: what changed since its outputs were last built.
+    why: str = ""
 
 
 class Reporter(Protocol):
@@ -220,7 +222,8 @@ def build_file(
 class _Job:
     path: Path
     outputs: list[Output]
-    keys: dict[Path, str]
+    inputs: dict[Path, dict[str, str]]
+    why: str
 
 
 def _plan(
@@ -244,17 +247,16 @@ def _plan(
         owners[path.stem] = path
         issue_hash = hashes.file(path)
         outputs = planned_outputs(path.stem, out_dir, config.formats, config.editions)
-        keys = {
-            o.path: output_key(shared, config, issue_hash or "", o.edition, o.format)
-            for o in outputs
+        inputs = {
+            o.path: output_inputs(shared, config, issue_hash, o.edition, o.format) for o in outputs
         }
-        stale = [
-            o
-            for o in outputs
-            if force or issue_hash is None or not manifest.up_to_date(o.path, keys[o.path], hashes)
-        ]
+        reasons = {o: manifest.stale(o.path, inputs[o.path], hashes) for o in outputs}
+        if force or issue_hash is None:
+            reasons = dict.fromkeys(outputs, "forced" if force else "issue file unreadable")
+        stale = [o for o in outputs if reasons[o]]
         if stale:
-            jobs.append(_Job(path, stale, keys))
+            why = "; ".join(dict.fromkeys(reasons[o] for o in stale))
+            jobs.append(_Job(path, stale, inputs, why))
         else:
             decided.append(IssueResult(path, "up to date", outputs))
     return jobs, decided
@@ -289,11 +291,12 @@ def run_build(
 
     def finish(result: IssueResult, job: _Job | None) -> None:
         nonlocal status
+        result.why = job.why if job else ""
         for line in result.messages:
             reporter.message(line)
         if job is not None:
             for output in result.outputs:
-                manifest.record(output.path, job.keys[output.path], hashes)
+                manifest.record(output.path, job.inputs[output.path], hashes)
             if result.outputs:
                 _save(manifest, hashes)
         status = max(status, result.exit_code)

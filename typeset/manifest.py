@@ -1,10 +1,10 @@
 """Which outputs are up to date: a manifest of what each output was built from.
 
-Every output is keyed by a digest of everything its bytes depend on: the issue file, the
-templates, fonts, pictures and colour profile, the settings that shape it, `SOURCE_DATE_EPOCH`,
-and the toolchain (typeset's version and sources, the versions of the libraries that lay out
-and package). The manifest, kept beside the outputs, records that key and the output's own
-hash; an output is rebuilt when its key changed, or when it is missing or was altered.
+For every output the manifest, kept beside the outputs, records digests of everything its bytes
+depend on: the issue file, the templates, fonts, pictures and colour profile, the settings
+that shape it, `SOURCE_DATE_EPOCH`, and the toolchain (typeset's version and sources, the
+versions of the libraries that lay out and package), and the output's own hash. An output is
+rebuilt when one of those inputs changed, or when it is missing or was altered.
 
 Hashing all of fonts/ (~26 MB) takes ~120 ms, more than the rest of a no-op build, so file
 hashes are cached in the manifest keyed on (size, mtime_ns, ctime_ns): a file whose stat is
@@ -27,7 +27,7 @@ from pathlib import Path
 from typeset.config import Config
 
 MANIFEST_NAME = ".typeset-manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 RACY_NS = 2_000_000_000
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Libraries whose version can change an output's bytes.
@@ -111,22 +111,25 @@ def shared_inputs(config: Config, hashes: FileHashes) -> dict[str, object]:
     }
 
 
-def output_key(
-    shared: dict[str, object], config: Config, issue_hash: str, edition: str, fmt: str
-) -> str:
-    """The digest of everything one output (an issue's edition in a format) depends on."""
+def output_inputs(
+    shared: dict[str, object], config: Config, issue_hash: str | None, edition: str, fmt: str
+) -> dict[str, str]:
+    """Digests of everything one output (an issue's edition in a format) depends on, by name,
+    so a rebuild can say what changed."""
     skip = set(NOT_CONTENT)
     if edition != "traditional":
         skip.update(TRADITIONAL_ONLY)
     if edition != "traditional" or fmt != "epub":
         skip.update(VERTICAL_ONLY)
     settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in skip}
-    return _digest([FORMAT_VERSION, shared, settings, issue_hash, edition, fmt])
+    inputs = {"issue": issue_hash, **shared, "settings": settings}
+    inputs["output"] = [FORMAT_VERSION, edition, fmt]
+    return {name: _digest(value) for name, value in inputs.items()}
 
 
 @dataclass
 class Manifest:
-    """Output file name → {"key": inputs digest, "sha256": the output's own hash}."""
+    """Output file name → {"inputs": digests of its inputs, "sha256": the output's own hash}."""
 
     path: Path
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -144,14 +147,23 @@ class Manifest:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(path)
 
-    def up_to_date(self, output: Path, key: str, hashes: FileHashes) -> bool:
+    def stale(self, output: Path, inputs: dict[str, str], hashes: FileHashes) -> str | None:
+        """Why `output` must be built again, or None when it is up to date."""
         entry = self.outputs.get(output.name)
-        return entry is not None and entry["key"] == key and hashes.file(output) == entry["sha256"]
+        if entry is None:
+            return "new"
+        changed = [name for name, digest in inputs.items() if entry["inputs"].get(name) != digest]
+        if changed:
+            return f"{', '.join(changed)} changed"
+        digest = hashes.file(output)
+        if digest is None:
+            return "output missing"
+        return "output altered" if digest != entry["sha256"] else None
 
-    def record(self, output: Path, key: str, hashes: FileHashes) -> None:
+    def record(self, output: Path, inputs: dict[str, str], hashes: FileHashes) -> None:
         digest = hashes.file(output)
         if digest is not None:
-            self.outputs[output.name] = {"key": key, "sha256": digest}
+            self.outputs[output.name] = {"inputs": inputs, "sha256": digest}
 
     def write(self, target: Path, hashes: FileHashes) -> None:
         """Write the manifest to `target`, with the file hashes this run can vouch for."""

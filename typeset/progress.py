@@ -81,6 +81,8 @@ def status_line(result: IssueResult, timings: bool = False) -> str:
         return f"up to date  {result.path}"
     names = ", ".join(o.path.name.removeprefix(result.path.stem + ".") for o in result.outputs)
     line = f"built       {result.path} → {names} ({result.seconds:.1f} s)"
+    if timings and result.why:
+        line += f": {result.why}"
     if timings and result.timings:
         stages = [f"{s} {result.timings[s]:.2f}" for s in STAGES if s in result.timings]
         line += "\n            " + " · ".join(stages)
