@@ -11,6 +11,7 @@ date needs no reader, layout engine or converter, so this module imports them on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import traceback
@@ -263,7 +264,9 @@ def _plan(
 
 
 def _save(manifest: Manifest, hashes: FileHashes) -> None:
-    write_atomically(manifest.path, lambda tmp: manifest.write(tmp, hashes))
+    """Write the manifest with the file hashes this run can vouch for."""
+    manifest.files = dict(hashes.seen)
+    write_atomically(manifest.path, manifest.write)
 
 
 def run_build(
@@ -312,7 +315,9 @@ def run_build(
     else:
         _run_parallel(todo, config, force, debug, workers, finish)
     if hashes.seen != manifest.files and out_dir.is_dir():
-        _save(manifest, hashes)
+        # Only the hash cache is new: worth keeping, not worth failing a build over.
+        with contextlib.suppress(OSError):
+            _save(manifest, hashes)
     return status
 
 

@@ -165,7 +165,6 @@ class Manifest:
         if digest is not None:
             self.outputs[output.name] = {"inputs": inputs, "sha256": digest}
 
-    def write(self, target: Path, hashes: FileHashes) -> None:
-        """Write the manifest to `target`, with the file hashes this run can vouch for."""
-        data = {"format": FORMAT_VERSION, "outputs": self.outputs, "files": hashes.seen}
+    def write(self, target: Path) -> None:
+        data = {"format": FORMAT_VERSION, "outputs": self.outputs, "files": self.files}
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
