@@ -1,4 +1,5 @@
-# Two commands set up everything: `make` builds every seed issue into dist/, `make test` tests.
+# Two commands set up everything: `make` builds every seed issue into dist/ (again, only what
+# changed), `make test` tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -15,12 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from typeset import __version__
+from typeset.build import EXIT_BAD_INPUT, EXIT_FAILED
 from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
 from typeset.errors import InputError
 from typeset.settings import ConfigError, find_config
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 DEFAULT_INPUT = "seeds"
 PATHS_HELP = f"issue files, or folders of *.txt issue files (default: {DEFAULT_INPUT}/)"
