@@ -621,6 +621,32 @@ def outlines(data: bytes, glyphs: list[int]) -> list[list]:
 
 
 @pytest.mark.parametrize("config", CONFIGS)
+def test_epub_kai_marks_come_from_the_song_face(editions, config):
+    """The Kai face has no regional forms: a traditional book sets the Kai styles' marks in a
+    Song subset holding only those marks, centred when shaped with the book's tag."""
+    tag = language_tag(config)
+    with zipfile.ZipFile(editions[config].epub) as archive:
+        marks = archive.read("EPUB/fonts/kai-marks.otf")
+        css = archive.read("EPUB/css/book.css").decode()
+    face = hb.Face(hb.Blob(marks))
+    assert {chr(c) for c in face.unicodes} == set("，、。")  # the sample's Kai marks
+    for char in "，、。":  # after a Han character, so HarfBuzz shapes them as Han script
+        assert is_centred(marks, shaped(marks, f"中{char}", tag)[-1]), char
+    assert 'font-family: "TS Kai Marks", "TS Kai", serif;' in css
+    assert re.search(r'"TS Kai Marks";[^}]*unicode-range: U\+3001, U\+3002, U\+FF0C;', css)
+
+
+def test_simplified_epub_has_no_kai_marks_face(tmp_path):
+    book = tmp_path / "simplified.epub"
+    write_epub(edition_sample(), book, Config(publication=PUBLICATION))
+    with zipfile.ZipFile(book) as archive:
+        names = archive.namelist()
+        css = archive.read("EPUB/css/book.css").decode()
+    assert "EPUB/fonts/kai.ttf" in names and "EPUB/fonts/kai-marks.otf" not in names
+    assert "TS Kai Marks" not in css
+
+
+@pytest.mark.parametrize("config", CONFIGS)
 def test_epub_fonts_keep_the_regional_forms(editions, config):
     """The EPUB's subset faces still hold the locl forms, and a reading system shaping
     with the documents' language tag draws the bundled font's TC outlines."""

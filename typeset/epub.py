@@ -99,6 +99,11 @@ ROLES = (
         ("p.kicker", "p.deck", "p.byline", "figcaption", "p.source", "p.note"),
     ),
 )  # fmt: skip
+# The Kai face has no regional forms. A traditional book's Kai styles name this face first:
+# the Song face cut down to the marks whose place in the em box differs by region, so a
+# reading system shaping with the document's language tag centres them (Taiwan, Hong Kong).
+KAI_MARKS = FontRole("kai-marks", "NotoSerifCJKsc-Regular.otf", "TS Kai Marks", 400, "serif", ())
+REGION_MARKS = frozenset("、。！，．：；？")
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,11 @@ def subset_font(data: bytes, characters: Iterable[str]) -> bytes:
     return bytes(result.blob.data)
 
 
+def unicode_range(characters: Iterable[str]) -> str:
+    """A CSS unicode-range naming exactly `characters`."""
+    return ", ".join(f"U+{ord(c):04X}" for c in sorted(characters))
+
+
 def _font_path(config: Config, role: FontRole) -> Path:
     path = config.fonts_dir / role.file
     if not path.is_file():
@@ -299,8 +309,8 @@ def _font_path(config: Config, role: FontRole) -> Path:
 def book_fonts(config: Config, characters: dict[str, set[str]]) -> list[tuple[FontRole, Resource]]:
     """One subset face per role that sets any character."""
     fonts = []
-    for role in ROLES:
-        if not characters[role.name]:
+    for role in (*ROLES, KAI_MARKS):
+        if not characters.get(role.name):
             continue
         data = subset_font(_font_path(config, role).read_bytes(), characters[role.name])
         truetype = data[:4] in (b"\x00\x01\x00\x00", b"true")
@@ -557,9 +567,22 @@ def write_epub(
     for e in entries:
         documents.append(_Item(e.anchor, e.href, XHTML, render("article.xhtml.j2", entry=e)))
 
-    fonts = book_fonts(config, role_characters(item.content for item in documents))
-    faces = [{"family": r.family, "weight": r.weight, "url": "../" + f.href} for r, f in fonts]
-    css = render("book.css.j2", faces=faces, roles=ROLES, vertical=vertical)
+    characters = role_characters(item.content for item in documents)
+    families = {role.name: [role.family] for role in ROLES}
+    if safe.language.startswith("zh-Hant") and characters["kai"] & REGION_MARKS:
+        characters[KAI_MARKS.name] = characters["kai"] & REGION_MARKS
+        families["kai"].insert(0, KAI_MARKS.family)
+    fonts = book_fonts(config, characters)
+    faces = [
+        {
+            "family": r.family,
+            "weight": r.weight,
+            "url": "../" + f.href,
+            "unicode_range": unicode_range(characters[r.name]) if r is KAI_MARKS else None,
+        }
+        for r, f in fonts
+    ]
+    css = render("book.css.j2", faces=faces, roles=ROLES, families=families, vertical=vertical)
     ncx = render("toc.ncx.j2", columns=columns, identifier=identifier, title=title)
     summary = render("summary.txt.j2", title=title, pictures=bool(pictures), vertical=vertical)
     resources = [_Item("css", STYLESHEET, "text/css", css)]
