@@ -32,6 +32,7 @@ from typeset.html import (
     FALLBACK_DATE,
     document_date,
     headline_lines,
+    kept_tail,
     quote_breaks,
     render_print_html,
 )
@@ -630,3 +631,22 @@ def test_two_builds_are_byte_identical(builds, tmp_path):
         cwd=ROOT,
     )
     assert again.read_bytes() == first
+
+
+# ---- Last lines ------------------------------------------------------------------------
+
+LONE_CHARACTER = re.compile(r"^[“‘「『（《]?[\u4e00-\u9fff][，。、；：？！…—）》」』”’]*$")
+
+
+def test_kept_tail_binds_the_last_two_characters_and_their_marks():
+    assert kept_tail("一二三四形势。”") == '一二三四<span class="kept">形势。”</span>'
+    assert kept_tail("a<b>&形势") == 'a&lt;b&gt;&amp;<span class="kept">形势</span>'
+    assert kept_tail("势。") == "势。"
+
+
+def test_no_paragraph_ends_on_a_line_of_one_character(texts):
+    """孤字: a last line holding one character (and its marks) reads as a printing fault."""
+    for name, pages in texts.items():
+        for number, page in enumerate(pages[1:], start=2):  # page 1: the letter-spaced 目录
+            lone = [line for line in page.splitlines() if LONE_CHARACTER.match(line.strip())]
+            assert not lone, (name, number, lone)

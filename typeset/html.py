@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from unicodedata import east_asian_width
 
+from markupsafe import Markup, escape
+
 from typeset import preflight
 from typeset.config import Config
 from typeset.literal import printable_issue
@@ -257,6 +259,31 @@ def quote_breaks(text: str) -> str:
     return QUOTE_BREAK.sub(ZERO_WIDTH_SPACE, text)
 
 
+# Marks that may end a last line without counting as its text.
+CLOSING_MARKS = set("，。、；：？！…—）》」』”’")
+# Characters of text a paragraph's last line keeps: a single character alone (孤字) reads
+# as a printing fault.
+LAST_LINE_CHARACTERS = 2
+
+
+def kept_tail(text: str) -> Markup:
+    """Escaped `text` whose last characters (and the marks after them) cannot be split by
+    a line break, so a paragraph never ends on a line holding one character."""
+    end = len(text)
+    counted = 0
+    while end > 0 and counted < LAST_LINE_CHARACTERS:
+        end -= 1
+        if (
+            text[end] not in CLOSING_MARKS
+            and not text[end].isspace()
+            and text[end] != ZERO_WIDTH_SPACE
+        ):
+            counted += 1
+    if counted < LAST_LINE_CHARACTERS or end == 0:
+        return escape(text)
+    return escape(text[:end]) + Markup('<span class="kept">%s</span>') % text[end:]
+
+
 def edition_converter(issue: Issue, config: Config) -> Callable[[str], str]:
     """How the templates' own words are converted for the edition `issue` is in.
 
@@ -286,6 +313,7 @@ def render_print_html(
     env = environment(config.templates_dir, to_edition)
     env.filters["headline_lines"] = headline_lines
     env.filters["quote_breaks"] = quote_breaks
+    env.filters["kept_tail"] = kept_tail
     profile = config.color_profile.resolve()
     publication = publication_name(issue, config, to_edition)
     lead = issue.articles[0].headline if issue.articles else ""
