@@ -8,13 +8,14 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SEEDS
 from typeset import cli
-from typeset.config import Config
+from typeset.config import Config, IssueInfo
 from typeset.settings import KEYS, ConfigError, find_config, load_config
 
 SEED = SEEDS[0]
@@ -73,6 +74,13 @@ vertical_epub = true
 
 [phrase_overrides]
 "社区" = "社區"
+
+[issues.first]
+number = "第 12 期"
+date = 2025-11-21
+
+[issues.second]
+date = 2025-12-05
 """,
     )
     config = find_config(path, cwd=tmp_path)
@@ -90,7 +98,14 @@ vertical_epub = true
         editions=("simplified", "traditional"),
         formats=("epub",),
         vertical_epub=True,
+        issues={
+            "first": IssueInfo("第 12 期", date(2025, 11, 21)),
+            "second": IssueInfo(None, date(2025, 12, 5)),
+        },
     )
+    assert config.issue_info("first").label == "第 12 期 2025年11月21日"
+    assert config.issue_info("second").label == "2025年12月5日"
+    assert config.issue_info("third") == IssueInfo() and IssueInfo().label == ""
 
 
 BAD = [
@@ -113,6 +128,11 @@ BAD = [
     ('publication = ""', "publication", "non-empty string"),
     ('phrase_overrides = ["社区"]', "phrase_overrides", "table"),
     ('[phrase_overrides]\n"社区" = 1', "phrase_overrides", "'社区'"),
+    ('issues = ["first"]', "issues", "expected tables [issues."),
+    ('[issues.first]\ndate = "2025-11-21"', "issues", "first: date must be a TOML date"),
+    ("[issues.first]\ndate = 2025-11-21T08:00:00", "issues", "first: date must be a TOML date"),
+    ('[issues.first]\nissue = "12"', "issues", "first: unknown key 'issue'"),
+    ('[issues.first]\nnumber = ""', "issues", "non-empty string"),
 ]
 
 
@@ -237,3 +257,45 @@ def test_check_uses_the_configured_fonts(tmp_path: Path, capsys):
     status, diagnostics = _diagnostics(capsys, "--config", str(path), str(SEED))
     assert status == 1
     assert any(d["code"] == "missing-glyph" and "song" in d["message"] for d in diagnostics)
+
+
+def test_issue_number_and_date_reach_masthead_and_metadata(tmp_path: Path, monkeypatch):
+    """The masthead prints the number and date typeset.toml gives; the date stamps both
+    files, and SOURCE_DATE_EPOCH still wins over it."""
+    import pdfplumber
+    import pikepdf
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path = write_toml(tmp_path, f'[issues.{SEED.stem}]\nnumber = "第 12 期"\ndate = 2025-11-21\n')
+    out = tmp_path / "out"
+    assert cli.main(["build", str(SEED), "-o", str(out), "--config", str(path), "-j", "1"]) == 0
+    with pdfplumber.open(out / f"{SEED.stem}.pdf") as pdf:
+        cover = re.sub(r"\s+", "", pdf.pages[0].extract_text())
+    assert "第12期2025年11月21日" in cover
+    with pikepdf.open(out / f"{SEED.stem}.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20251121000000Z"
+    with zipfile.ZipFile(out / f"{SEED.stem}.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+        stamps = {info.date_time[:3] for info in book.infolist()}
+    assert "<dc:date>2025-11-21</dc:date>" in opf and "第 12 期 2025年11月21日" in opf
+    assert stamps == {(2025, 11, 21)}
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    again = tmp_path / "again"
+    assert cli.main(["build", str(SEED), "-o", str(again), "--config", str(path), "-j", "1"]) == 0
+    with pikepdf.open(again / f"{SEED.stem}.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20260101000000Z"
+
+
+def test_another_issues_date_rebuilds_nothing_else(tmp_path: Path):
+    first, second = SEEDS[0], SEEDS[1]
+    out = tmp_path / "out"
+    build = ["build", str(first), str(second), "-o", str(out), "--format", "epub", "-j", "1"]
+    path = write_toml(tmp_path, f"[issues.{first.stem}]\ndate = 2025-11-21\n")
+    assert cli.main([*build, "--config", str(path)]) == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.epub")}
+    path.write_text(f"[issues.{first.stem}]\ndate = 2025-11-28\n", encoding="utf-8")
+    assert cli.main([*build, "--config", str(path)]) == 0
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.epub")}
+    assert after[f"{second.stem}.epub"] == before[f"{second.stem}.epub"]
+    assert after[f"{first.stem}.epub"] != before[f"{first.stem}.epub"]

@@ -249,7 +249,8 @@ def _plan(
         issue_hash = hashes.file(path)
         outputs = planned_outputs(path.stem, out_dir, config.formats, config.editions)
         inputs = {
-            o.path: output_inputs(shared, config, issue_hash, o.edition, o.format) for o in outputs
+            o.path: output_inputs(shared, config, path.stem, issue_hash, o.edition, o.format)
+            for o in outputs
         }
         reasons = {o: manifest.stale(o.path, inputs[o.path], hashes) for o in outputs}
         if force or issue_hash is None:

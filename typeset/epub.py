@@ -28,9 +28,9 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import uharfbuzz as hb
@@ -40,6 +40,7 @@ from markupsafe import Markup, escape
 from PIL import Image, ImageDraw, ImageFont
 
 from typeset.config import Config
+from typeset.dates import edition_date
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.preflight import figure_image
@@ -54,8 +55,6 @@ COVER_PAGE = "cover.xhtml"
 CONTENTS_PAGE = "nav.xhtml"
 STYLESHEET = "css/book.css"
 COVER_IMAGE = "images/cover.png"
-# No date in the model: without SOURCE_DATE_EPOCH the print edition's fallback is used.
-FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Features worth keeping for Chinese: language forms, vertical alternates, punctuation
 # spacing (chws/halt and their vertical twins), proportional forms, kerning, marks.
@@ -443,15 +442,11 @@ def book_identifier(issue: Issue, publication: str, vertical: bool, files: Itera
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:sha256:' + digest.hexdigest())}"
 
 
-def modified_date(environ: dict[str, str] | os._Environ[str] = os.environ) -> datetime:
-    """SOURCE_DATE_EPOCH, else a fixed date: never the clock, so builds repeat."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return FALLBACK_DATE
-    try:
-        return datetime.fromtimestamp(int(epoch), UTC)
-    except (ValueError, OverflowError, OSError) as error:
-        raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from error
+def modified_date(
+    environ: Mapping[str, str] = os.environ, issue_date: date | None = None
+) -> datetime:
+    """The book's dcterms:modified and the zip entries' date (see `typeset.dates`)."""
+    return edition_date(issue_date, environ)
 
 
 def reproducible_zip(data: bytes, stamp: datetime) -> bytes:
@@ -491,6 +486,7 @@ class Contents:
     language: str
     contributors: list[str]
     summary: str
+    date: date | None  # the issue's own date, when typeset.toml gives it
     cover: bytes
     documents: list[_Item]  # in spine order
     resources: list[_Item]  # style sheet, fonts, pictures, NCX
@@ -502,6 +498,8 @@ def package_book(contents: Contents, vertical: bool) -> epub.EpubBook:
     book.set_identifier(contents.identifier)
     book.set_title(contents.title)
     book.set_language(contents.language)
+    if contents.date:
+        book.add_metadata("DC", "date", contents.date.isoformat())
     for number, name in enumerate(contents.contributors, start=1):
         uid = f"contributor-{number}"
         role = {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"}
@@ -542,7 +540,8 @@ def write_epub(
     env = environment(config.templates_dir, convert)
     env.filters["tcy"] = vertical_runs if vertical else (lambda text: text)
     publication = publication_name(safe, config, convert or (lambda text: text))
-    label = printable(issue.id)
+    info = config.issue_info(issue.id)
+    label = printable((convert or str)(info.label)) if info.label else printable(issue.id)
     title = f"{publication} {label}" if publication else label
 
     columns = book_columns(safe, issue, config)
@@ -601,13 +600,14 @@ def write_epub(
             language=safe.language,
             contributors=list(dict.fromkeys(names)),
             summary=" ".join(summary.decode().split()),
+            date=info.date,
             cover=cover,
             documents=documents,
             resources=resources,
         ),
         vertical,
     )
-    stamp = modified_date()
+    stamp = modified_date(issue_date=info.date)
     options = {
         "mtime": stamp,
         "epub2_guide": False,

@@ -12,9 +12,9 @@ import logging
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from unicodedata import east_asian_width
 
@@ -22,7 +22,8 @@ from markupsafe import Markup, escape
 
 from typeset import preflight
 from typeset.config import Config
-from typeset.literal import printable_issue
+from typeset.dates import FALLBACK, edition_date
+from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.templating import environment
 
@@ -30,7 +31,7 @@ LOGGER = logging.getLogger(__name__)
 PRINT_TEMPLATE = "print/issue.html.j2"
 # Used when SOURCE_DATE_EPOCH is unset: the model carries no issue date, and any
 # clock- or file-derived date would make two builds of one issue differ.
-FALLBACK_DATE = "2000-01-01T00:00:00Z"
+FALLBACK_DATE = FALLBACK.strftime("%Y-%m-%dT%H:%M:%SZ")
 # Room beyond the bleed where WeasyPrint draws the crop marks (in the outer half of the
 # CSS bleed), so the marks never touch bleeding artwork.
 MARKS_ROOM_MM = 7.0
@@ -107,16 +108,9 @@ class PrintColumn:
     articles: list[PrintArticle]
 
 
-def document_date(environ: os._Environ[str] | dict[str, str] = os.environ) -> str:
+def document_date(environ: Mapping[str, str] = os.environ, issue_date: date | None = None) -> str:
     """The W3C date stamped as creation and modification date of the PDF."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return FALLBACK_DATE
-    try:
-        stamp = datetime.fromtimestamp(int(epoch), UTC)
-    except (ValueError, OverflowError, OSError) as error:
-        raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from error
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return edition_date(issue_date, environ).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def icc_components(profile: Path) -> tuple[str, ...]:
@@ -322,7 +316,8 @@ def render_print_html(
         publication=publication,
         title=" · ".join(part for part in (publication, lead) if part),
         authors=document_authors(issue),
-        date=document_date(),
+        date=document_date(issue_date=config.issue_info(issue.id).date),
+        issue_label=printable(to_edition(config.issue_info(issue.id).label)),
         columns=print_columns(issue, config),
         keywords=[name for name, _ in issue.columns if name],
         page={

@@ -112,7 +112,12 @@ def shared_inputs(config: Config, hashes: FileHashes) -> dict[str, object]:
 
 
 def output_inputs(
-    shared: dict[str, object], config: Config, issue_hash: str | None, edition: str, fmt: str
+    shared: dict[str, object],
+    config: Config,
+    issue_id: str,
+    issue_hash: str | None,
+    edition: str,
+    fmt: str,
 ) -> dict[str, str]:
     """Digests of everything one output (an issue's edition in a format) depends on, by name,
     so a rebuild can say what changed."""
@@ -122,6 +127,7 @@ def output_inputs(
     if edition != "traditional" or fmt != "epub":
         skip.update(VERTICAL_ONLY)
     settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in skip}
+    settings["issues"] = config.issue_info(issue_id)  # another issue's date changes nothing here
     inputs = {"issue": issue_hash, **shared, "settings": settings}
     inputs["output"] = [FORMAT_VERSION, edition, fmt]
     return {name: _digest(value) for name, value in inputs.items()}

@@ -11,10 +11,11 @@ import difflib
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
+from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config, IssueInfo
 
 
 class ConfigError(Exception):
@@ -107,6 +108,26 @@ def _boolean(value: Any, base: Path) -> bool:
     return value
 
 
+def _issues(value: Any, base: Path) -> dict[str, IssueInfo]:
+    """`[issues.<issue file stem>]` tables with an optional `number` and `date`."""
+    if not isinstance(value, dict):
+        raise _Bad(f"expected tables [issues.<issue file stem>], got {value!r}")
+    issues = {}
+    for issue_id, info in value.items():
+        if not isinstance(info, dict):
+            raise _Bad(f"{issue_id}: expected a table with number and date, got {info!r}")
+        unknown = sorted(set(info) - {"number", "date"})
+        if unknown:
+            raise _Bad(f"{issue_id}: unknown key {unknown[0]!r} (an issue has number and date)")
+        number, when = info.get("number"), info.get("date")
+        if number is not None:
+            _string(number, base)
+        if when is not None and (not isinstance(when, date) or isinstance(when, datetime)):
+            raise _Bad(f"{issue_id}: date must be a TOML date like 2025-11-21, got {when!r}")
+        issues[issue_id] = IssueInfo(number, when)
+    return issues
+
+
 # Key in typeset.toml (the Config field of the same name) → how its value is read.
 KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "publication": _string,
@@ -123,6 +144,7 @@ KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "editions": _choices(tuple(EDITIONS), "all"),
     "formats": _choices(FORMATS, None),
     "vertical_epub": _boolean,
+    "issues": _issues,
 }
 
 
