@@ -7,9 +7,18 @@ from how Chinese periodicals are laid out, never from the words of a particular 
   belong to one display block: a two- or three-line headline or sub-head, or a caption with
   its credit. Extra blank lines mark a page or column break, which is where pictures sit.
 * A column banner (栏目) is a short unpunctuated line standing alone before a headline.
-* A headline opens an article after a banner, after the previous article's source line, or at
-  the head of the file; a kicker (引题) is what precedes "——"; a byline starts with ■ (or is
-  "本报记者 …"); a deck is a display line between the headline and the byline.
+* A headline opens an article after a banner, after the previous article's source line or
+  attribution note ("(来源:…)", "(作者单位:…)"), or at the head of the file; a kicker (引题)
+  is what precedes "——"; a line opening with "——" under the main title is its subtitle (副题)
+  and stays in the title, also when a blank line sets it apart. A byline starts with ■ (or
+  opens with a role: "本报记者 …", "通讯员 …", "文/…", "文/图 …"); a deck is a display line
+  between the headline and the byline. A news story's dateline credit run into its first
+  paragraph ("本报讯(记者 …)", "…电(记者 …)") is its byline.
+* An author's note closes an article in parentheses, or without them when it opens with its
+  role ("作者系…", "作者单位:…").
+* Under a brief-news banner (…简讯, …快讯, …速递, …) each item is an article of its own: a
+  display line after a finished paragraph heads the next item, though it has the shape of
+  the items before it (sub-heads elsewhere are told by that shared shape).
 * Sub-heads come in series of one shape (numbered 一、二、…, two stacked lines, or one line
   of two phrases). A display line that matches no series either starts a new article (it
   carries headline traits, or the text before it was cut off) or is the head of a paragraph
@@ -52,7 +61,23 @@ _HEADING_MARK = re.compile(r"^(?:##){1,3}\s*")
 _RUN_IN = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 # Marks that open a byline line; only ■ is markup (left out), the others are kept as text.
 _BYLINE_MARK = re.compile(r"^([■□◼▪●◆])\s*(.+)$")
-_BYLINE_WORDS = re.compile(r"^(?:本报)?(?:特约)?(?:记者|通讯员)[\s\u3000]+\S")
+# Role words a byline line opens with: a reporter's title, or the "文/" "文/图" "图/文" credit
+# of a contributed piece (text and pictures by the same hand).
+_BYLINE_WORDS = re.compile(
+    r"^(?:(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)[\s\u3000]+"
+    r"|[文图]\s*[/／]\s*[文图][\s\u3000:：]+|(?:文|图|文字|摄影|撰文)\s*[/／:：]\s*)\S"
+)
+# A dateline credit run into the first paragraph of a news story: "本报讯（记者 …）",
+# "新华社北京6月1日电（记者 …）". It is the story's byline.
+_DATELINE = re.compile(
+    r"^(\S{0,24}?[讯电]\s*[(（][^()（）]*?(?:记者|通讯员)[^()（）]*[)）])\s*(\S.*)$"
+)
+# An author's note set without parentheses at an article's end: "作者系…", "作者单位：…".
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:系|为|均为|均系|单位|简介)")
+# Attribution notes close an article as a source line does: "（来源：…）", "（作者单位：…）".
+_CLOSING_NOTE = re.compile(r"^[(（]?\s*(?:来源|稿源|(?:本文)?作者|责任编辑|责编)")
+# Names of brief-news columns (简讯): under them every display line heads a one-item article.
+_BRIEFS_COLUMN = ("简讯", "快讯", "短讯", "速递", "速览", "集锦", "简报", "扫描", "传真")
 _SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _TRAILING_SOURCE = re.compile(r"^(.*\S)\s*[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _CREDIT_BODY = r"(?:图片来源|图源|图片)\s*[:：][^()（）]+|[^()（）]+供图|[^()（）]*摄"
@@ -185,6 +210,8 @@ def _whole_line_item(line: str, number: int, gap: int) -> _Item | None:
     if m := _CREDIT.match(line):
         return _Item("figure", [], number, gap, credit=m.group(1).strip())
     if _PARENTHETICAL.match(line) and _balanced(line):
+        return _Item("note", [line], number, gap)
+    if len(line) <= _MAX_DECK and _AUTHOR_NOTE.match(line):
         return _Item("note", [line], number, gap)
     if len(line) <= _MAX_BYLINE and _BYLINE_WORDS.match(line) and not _ends_sentence(line):
         return _Item("byline", [line], number, gap)
@@ -373,6 +400,7 @@ def _assemble(items: list[_Item], state: _State) -> None:
             _add_block(state, article, figure, expect_headline)
         elif item.kind == "note":
             _add_block(state, article, Note(item.text, item.line), expect_headline)
+            expect_headline = expect_headline or bool(_CLOSING_NOTE.match(item.text))
         elif expect_headline and _can_be_headline(item, after):
             article, start = _open_article(items, i, state), i
             i = _consume_head(items, i + 1, article)
@@ -380,6 +408,8 @@ def _assemble(items: list[_Item], state: _State) -> None:
             continue
         elif not expect_headline and _is_display(item) and after and after.kind != "source":
             role = _display_role(items, i, article, series.has_sibling(i, start))
+            if role != "headline" and _in_briefs(state.column, item, article):
+                role = "headline"
             if role == "headline":
                 state.note(
                     "unsourced-article",
@@ -530,14 +560,27 @@ def _display_role(items: list[_Item], i: int, article: Article, siblings: bool) 
     return "subhead"
 
 
+def _in_briefs(column: str | None, item: _Item, article: Article) -> bool:
+    """Under a brief-news banner a display line after a finished paragraph heads the next
+    item, however much it looks like its neighbours (numbered lines are still sub-heads)."""
+    last = article.blocks[-1] if article.blocks else None
+    return (
+        bool(column)
+        and column.endswith(_BRIEFS_COLUMN)
+        and _number(item) is None
+        and not (isinstance(last, Paragraph) and not _ends_sentence(last.text))
+    )
+
+
 def _open_article(items: list[_Item], i: int, state: _State) -> Article:
     item = items[i]
     lines = list(item.lines)
     kicker = None
     for k, line in enumerate(lines):
         before, dash, rest = line.partition("——")
-        # A dash opening the headline introduces no kicker; the dash stays in the title.
-        if dash and ("".join(lines[:k]) + before).strip() and not _inside_quotes(before):
+        # A dash opening a line introduces no kicker: opening the headline it is text, under
+        # a main title it opens the subtitle (副题). Both stay in the title.
+        if dash and before.strip() and not _inside_quotes(before):
             kicker = "".join(lines[:k]) + before
             lines = ([rest] if rest else []) + lines[k + 1 :]
             break
@@ -556,9 +599,14 @@ def _open_article(items: list[_Item], i: int, state: _State) -> Article:
 
 
 def _consume_head(items: list[_Item], j: int, article: Article) -> int:
-    """Take a kicker's title line, a deck and a byline after a headline; return next index."""
+    """Take a kicker's title line, a subtitle, a deck and a byline after a headline; return
+    the next index."""
     if not article.title and j < len(items) and _is_display(items[j]):
         article.title = list(items[j].lines)
+        j += 1
+    # A subtitle (副题) opens with a dash; set apart from the title it is still the headline's.
+    if j < len(items) and _is_display(items[j]) and items[j].lines[0].startswith("——"):
+        article.title += items[j].lines
         j += 1
     byline_at = next(
         (k for k in range(j, min(j + 3, len(items))) if items[k].kind == "byline"), None
@@ -570,6 +618,14 @@ def _consume_head(items: list[_Item], j: int, article: Article) -> int:
             article.deck = "".join(items[k].text for k in range(j, byline_at))
         article.byline = items[byline_at].text
         j = byline_at + 1
+    elif (
+        j < len(items)
+        and _is_paragraph(items[j])
+        and not items[j].lead
+        and (m := _DATELINE.match(items[j].lines[0]))
+    ):
+        article.byline = m.group(1)
+        items[j].lines[0] = m.group(2)
     return j
 
 
