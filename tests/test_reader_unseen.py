@@ -1,0 +1,72 @@
+"""The reader on issue files written apart from the seeds (tests/data/unseen/), each with a
+hand-made ideal parse: other banners, byline forms, subtitles, decks, sub-head numbering,
+credits, author notes, brief-news columns and break damage. The rules were not fitted to
+these files' words, so they show how far the layout rules generalise."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from typeset.reader import read_issue
+
+UNSEEN = sorted((Path(__file__).parent / "data" / "unseen").glob("*.txt"))
+METRICS = ("headlines", "paragraphs", "subheads", "figures", "attrs")
+# What the reader reaches on each file; a drop below is a regression.
+FLOORS = {path.stem: dict.fromkeys(METRICS, 1.0) for path in UNSEEN}
+
+
+def _gold(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_there_are_unseen_files():
+    assert len(UNSEEN) >= 5
+    assert all(path.with_suffix(".json").exists() for path in UNSEEN)
+
+
+@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+def test_gold_keeps_every_character(path: Path, fidelity):
+    """The hand-made parse itself is faithful to its file."""
+    want = Counter(fidelity.norm(path.read_text(encoding="utf-8")))
+    assert Counter(fidelity.norm(fidelity.rebuild(_gold(path)))) == want
+
+
+@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+def test_unseen_file_matches_gold(path: Path, scorer):
+    gold = _gold(path)
+    scores = scorer.score(gold, read_issue(path).to_dict())
+    for metric, floor in FLOORS[path.stem].items():
+        assert scores[metric] >= floor, (metric, scores)
+    assert scores["articles"] == f"{len(gold['articles'])}/{len(gold['articles'])}"
+
+
+@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+def test_unseen_file_keeps_every_character(path: Path, fidelity):
+    model = read_issue(path).to_dict()
+    want = Counter(fidelity.norm(path.read_text(encoding="utf-8")))
+    assert Counter(fidelity.norm(fidelity.rebuild(model))) == want
+    assert not [d for d in model["diagnostics"] if d["code"] == "reader-mismatch"]
+
+
+@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+def test_unseen_file_heads_match_gold(path: Path):
+    """What the scorer folds together: kicker apart from title, deck, note blocks and
+    run-in heads apart from their text."""
+
+    def heads(model: dict) -> list:
+        return [
+            (
+                a["kicker"],
+                a["title"],
+                a["deck"],
+                [b["text"] for b in a["blocks"] if b["type"] == "note"],
+                [b.get("lead") for b in a["blocks"] if b["type"] == "paragraph"],
+            )
+            for a in model["articles"]
+        ]
+
+    assert heads(read_issue(path).to_dict()) == heads(_gold(path))
