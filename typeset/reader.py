@@ -6,6 +6,8 @@ from how Chinese periodicals are laid out, never from the words of a particular 
 * Blocks are separated by blank lines; lines set directly under each other (no blank line)
   belong to one display block: a two- or three-line headline or sub-head, or a caption with
   its credit. Extra blank lines mark a page or column break, which is where pictures sit.
+  A credit is "(…摄)", "(…供图)", "(图片来源:…)", or a photographer's line without
+  parentheses ending in 摄 ("记者 王磊 摄", "吴立新/摄"), which stays caption text.
 * A column banner (栏目) is a short unpunctuated line standing alone before a headline.
 * A headline opens an article after a banner, after the previous article's source line or
   attribution note ("(来源:…)", "(作者单位:…)"), or at the head of the file; a kicker (引题)
@@ -66,6 +68,13 @@ _BYLINE_MARK = re.compile(r"^([■□◼▪●◆])\s*(.+)$")
 _BYLINE_WORDS = re.compile(
     r"^(?:(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)[\s\u3000]+"
     r"|[文图]\s*[/／]\s*[文图][\s\u3000:：]+|(?:文|图|文字|摄影|撰文)\s*[/／:：]\s*)\S"
+)
+# A photographer's credit without parentheses, on its own line under a caption: "记者 王磊 摄",
+# "吴立新/摄". It ends with 摄 after a name, so no byline takes it.
+_NAMES = r"[\w·]{2,4}(?:[\s\u3000、]+[\w·]{2,4})*"
+_BARE_CREDIT = re.compile(
+    rf"^(?:(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)[\s\u3000]*{_NAMES}[\s\u3000]*"
+    rf"|{_NAMES}(?:[\s\u3000]+|[/／]))摄影?$"
 )
 # A dateline credit run into the first paragraph of a news story: "本报讯（记者 …）",
 # "新华社北京6月1日电（记者 …）". It is the story's byline.
@@ -209,6 +218,8 @@ def _whole_line_item(line: str, number: int, gap: int) -> _Item | None:
         return _Item("source", [m.group(1)], number, gap)
     if m := _CREDIT.match(line):
         return _Item("figure", [], number, gap, credit=m.group(1).strip())
+    if _BARE_CREDIT.match(line):
+        return _Item("figure", [line], number, gap)
     if _PARENTHETICAL.match(line) and _balanced(line):
         return _Item("note", [line], number, gap)
     if len(line) <= _MAX_DECK and _AUTHOR_NOTE.match(line):
@@ -226,6 +237,11 @@ def _append(items: list[_Item], item: _Item) -> None:
     credit_only = item.kind == "figure" and not item.lines
     if last and credit_only and item.gap <= 1 and _is_caption_text(last):
         last.kind, last.credit = "figure", item.credit  # a credit set under its caption
+        return
+    bare_credit = item.kind == "figure" and _BARE_CREDIT.match(item.text)
+    if last and bare_credit and item.gap <= 1 and _is_caption_text(last):
+        last.kind = "figure"  # a photographer's credit without parentheses: caption text
+        last.lines.append(item.text)
         return
     if (
         last
