@@ -300,3 +300,108 @@ def test_diagnostics_carry_issue_file_line_numbers():
     issue = parse(f"标题\n\n{BODY}没有结束\n\n结束了。\n")
     (joined,) = [d for d in issue.diagnostics if d.code == "joined-across-break"]
     assert joined.line == 3 and joined.severity == "info"
+
+
+# --- layout rules found on the unseen files (tests/data/unseen/) ------------------------
+
+
+def test_subtitle_line_stays_in_the_headline():
+    """A line opening with "——" under the main title is its subtitle (副题), not a kicker
+    split; set apart by a blank line it still belongs to the headline."""
+    for gap in ("\n", "\n\n"):
+        issue = parse(f"党建动态\n\n主标题在这里{gap}——记某某社区党委书记\n\n{BODY}\n")
+        article = issue.articles[0]
+        assert (article.kicker, article.title) == (None, ["主标题在这里", "——记某某社区党委书记"])
+        assert article.blocks[0].text == BODY
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("文/图 郑凯", "文/图 郑凯"),
+        ("文/孙雨桐 沈建国", "文/孙雨桐 沈建国"),
+        ("本报见习记者 何苗", "本报见习记者 何苗"),
+        ("■ 陈琼瑛 王克修", "陈琼瑛 王克修"),
+    ],
+)
+def test_byline_forms(line: str, byline: str):
+    issue = parse(f"党建动态\n\n标题一行\n\n{line}\n\n{BODY}\n")
+    assert issue.articles[0].byline == byline
+    assert [b.text for b in issue.articles[0].blocks] == [BODY]
+
+
+@pytest.mark.parametrize(
+    "dateline", ["本报讯（记者 刘晓明 通讯员 陈静）", "新华社北京7月1日电（记者 张三）"]
+)
+def test_dateline_credit_in_the_lede_is_the_byline(dateline: str):
+    issue = parse(f"党建动态\n\n标题一行\n\n{dateline}{BODY}\n")
+    assert issue.articles[0].byline == dateline
+    assert issue.articles[0].blocks[0].text == BODY
+
+
+def test_text_with_a_parenthesis_after_电_is_no_dateline():
+    text = f"今年以来，供电（记者站）公司{BODY}"
+    issue = parse(f"党建动态\n\n标题一行\n\n{text}\n")
+    assert issue.articles[0].byline is None
+    assert issue.articles[0].blocks[0].text == text
+
+
+def test_attribution_note_closes_the_article():
+    """After "(来源:…)" or "(作者单位:…)" the next display line is a banner or headline,
+    never a sub-head; "作者系…" without parentheses is a note too."""
+    issue = parse(
+        f"党建动态\n\n第一篇标题\n\n{BODY}\n\n（来源：某某网）\n\n第二篇标题\n\n{BODY}\n\n"
+        f"作者系某某大学教授\n\n经验做法\n\n第三篇标题\n\n{BODY}\n"
+    )
+    assert [(a.column, a.title) for a in issue.articles] == [
+        ("党建动态", ["第一篇标题"]),
+        ("党建动态", ["第二篇标题"]),
+        ("经验做法", ["第三篇标题"]),
+    ]
+    notes = [b.text for a in issue.articles for b in a.blocks if isinstance(b, Note)]
+    assert notes == ["（来源：某某网）", "作者系某某大学教授"]
+
+
+def test_brief_news_column_items_are_articles():
+    """Under a 简讯 banner, headlines of one shape are items, not sub-heads of the first."""
+    items = ["甲区开展党务工作者培训", "乙区启动红色物业创建", "丙区举办党建观摩会"]
+    text = "工作简讯\n\n" + "".join(f"{t}\n\n{BODY}\n\n" for t in items) + "(转自丁)\n"
+    issue = parse(text)
+    assert [a.title for a in issue.articles] == [[t] for t in items]
+    assert [a.source for a in issue.articles] == [None, None, "丁"]
+    bulleted = parse("党建简讯\n\n" + "".join(f"■ {t}\n\n{BODY}\n\n" for t in items))
+    assert [a.title for a in bulleted.articles] == [[t] for t in items]
+    assert all(a.byline is None for a in bulleted.articles)
+
+
+def test_same_shape_headings_elsewhere_stay_sub_heads():
+    """The brief-news rule is the column's: elsewhere the series is sub-heads."""
+    heads = ["甲区开展党务工作者培训", "乙区启动红色物业创建", "丙区举办党建观摩会"]
+    issue = parse("党建动态\n\n标题一行\n\n" + "".join(f"{t}\n\n{BODY}\n\n" for t in heads))
+    assert len(issue.articles) == 1
+    assert [b.lines for b in issue.articles[0].blocks if isinstance(b, Heading)] == [
+        [t] for t in heads
+    ]
+
+
+def test_bare_photo_credit_under_a_caption_in_a_break():
+    issue = parse(
+        f"标题一行\n\n■ 本报记者 张三\n\n{BODY}受众\n\n\n\n调解员讲述礼让故事\n本报记者 王磊 摄\n\n"
+        "5万余人次。\n"
+    )
+    article = issue.articles[0]
+    assert article.byline == "本报记者 张三"
+    assert [b.text for b in article.blocks if isinstance(b, Paragraph)] == [
+        f"{BODY}受众5万余人次。"
+    ]
+    (figure,) = [b for b in article.blocks if isinstance(b, Figure)]
+    assert figure.caption == "调解员讲述礼让故事本报记者 王磊 摄"
+
+
+def test_topic_banner_of_sixteen_characters():
+    issue = parse(f"学习贯彻党的二十届四中全会精神\n\n某某市召开党建工作会议\n\n{BODY}\n")
+    article = issue.articles[0]
+    assert (article.column, article.title) == (
+        "学习贯彻党的二十届四中全会精神",
+        ["某某市召开党建工作会议"],
+    )

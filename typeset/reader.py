@@ -8,12 +8,14 @@ from how Chinese periodicals are laid out, never from the words of a particular 
   its credit. Extra blank lines mark a page or column break, which is where pictures sit.
   A credit is "(…摄)", "(…供图)", "(图片来源:…)", or a photographer's line without
   parentheses ending in 摄 ("记者 王磊 摄", "吴立新/摄"), which stays caption text.
-* A column banner (栏目) is a short unpunctuated line standing alone before a headline.
+* A column banner (栏目) is a short unpunctuated line standing alone before a headline; a
+  topic banner (专栏) may run to sixteen characters.
 * A headline opens an article after a banner, after the previous article's source line or
   attribution note ("(来源:…)", "(作者单位:…)"), or at the head of the file; a kicker (引题)
   is what precedes "——"; a line opening with "——" under the main title is its subtitle (副题)
-  and stays in the title, also when a blank line sets it apart. A byline starts with ■ (or
-  opens with a role: "本报记者 …", "通讯员 …", "文/…", "文/图 …"); a deck is a display line
+  and stays in the title, also when a blank line sets it apart. A byline starts with ■ and
+  holds names or a role, or opens with a role ("本报记者 …", "通讯员 …", "文/…", "文/图 …");
+  a ■ before other words bullets a display line (a brief's headline). A deck is a display line
   between the headline and the byline. A news story's dateline credit run into its first
   paragraph ("本报讯(记者 …)", "…电(记者 …)") is its byline.
 * An author's note closes an article in parentheses, or without them when it opens with its
@@ -53,7 +55,7 @@ _SEPARATORS = "，,、；;"
 _MAX_DISPLAY = 36  # longest unmarked sub-head or stacked headline line, in characters
 _MAX_HEADLINE = 50  # longest one-line headline where a headline is expected
 _MAX_CAPTION = 40
-_MAX_BANNER = 12
+_MAX_BANNER = 16  # a topic banner (专栏) such as 学习贯彻党的二十届四中全会精神
 _MAX_BYLINE = 40
 _MAX_DECK = 160
 
@@ -78,9 +80,14 @@ _BARE_CREDIT = re.compile(
 )
 # A dateline credit run into the first paragraph of a news story: "本报讯（记者 …）",
 # "新华社北京6月1日电（记者 …）". It is the story's byline.
+_ROLE = r"(?:本报|本刊)?(?:特约|见习|实习)?(?:记者|通讯员)|实习生"
 _DATELINE = re.compile(
-    r"^(\S{0,24}?[讯电]\s*[(（][^()（）]*?(?:记者|通讯员)[^()（）]*[)）])\s*(\S.*)$"
+    rf"^([^\s，,。、；;：:“”(（]{{0,24}}?[讯电]\s*[(（]\s*"
+    rf"(?:(?:{_ROLE})[\s\u3000]*{_NAMES}[\s\u3000]*)+[)）])\s*(\S.*)$"
 )
+# What a marked byline line holds: names alone ("■ 陈琼瑛 王克修") or a role and names. Any
+# other marked line is a bulleted display line, e.g. a brief's headline ("■ 某区召开…").
+_NAMES_ONLY = re.compile(rf"^{_NAMES}$")
 # An author's note set without parentheses at an article's end: "作者系…", "作者单位：…".
 _AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:系|为|均为|均系|单位|简介)")
 # Attribution notes close an article as a source line does: "（来源：…）", "（作者单位：…）".
@@ -213,7 +220,10 @@ def _line_items(line: str, number: int, gap: int) -> list[_Item]:
 def _whole_line_item(line: str, number: int, gap: int) -> _Item | None:
     """A byline, source, credit, note or captioned figure that `line` is as a whole."""
     if m := _BYLINE_MARK.match(line):
-        return _Item("byline", [m.group(2).strip() if m.group(1) == "■" else line], number, gap)
+        rest = m.group(2).strip()
+        if not (_NAMES_ONLY.match(rest) or _BYLINE_WORDS.match(rest)):
+            return _Item("text", [rest if m.group(1) == "■" else line], number, gap, marked=True)
+        return _Item("byline", [rest if m.group(1) == "■" else line], number, gap)
     if m := _SOURCE.match(line):
         return _Item("source", [m.group(1)], number, gap)
     if m := _CREDIT.match(line):
@@ -474,16 +484,25 @@ def _is_banner(items: list[_Item], i: int, expect_headline: bool) -> bool:
     if not _is_banner_text(item):
         return False
     after = items[i + 1] if i + 1 < len(items) else None
-    if after is None or not _is_display(after):
+    # A subtitle follows its headline, never a banner.
+    if after is None or not _is_display(after) or _is_subtitle(after):
         return False
-    # The headline under a banner heads body text, never another display line.
-    after2 = items[i + 2] if i + 2 < len(items) else None
+    # The headline under a banner heads body text (after its subtitle, if set apart), never
+    # another display line.
+    k = i + 2
+    if k < len(items) and _is_subtitle(items[k]):
+        k += 1
+    after2 = items[k] if k < len(items) else None
     if after2 is None or after2.kind == "source" or _is_display(after2):
         return False
     if expect_headline:
         return True
     # Mid-article, only an unspaced name after finished text: spaced phrases are sub-heads.
     return _is_paragraph(items[i - 1]) and (item.marked or " " not in item.text)
+
+
+def _is_subtitle(item: _Item) -> bool:
+    return _is_display(item) and item.lines[0].startswith("——")
 
 
 def _can_be_headline(item: _Item, after: _Item | None) -> bool:
@@ -621,7 +640,7 @@ def _consume_head(items: list[_Item], j: int, article: Article) -> int:
         article.title = list(items[j].lines)
         j += 1
     # A subtitle (副题) opens with a dash; set apart from the title it is still the headline's.
-    if j < len(items) and _is_display(items[j]) and items[j].lines[0].startswith("——"):
+    if j < len(items) and _is_subtitle(items[j]):
         article.title += items[j].lines
         j += 1
     byline_at = next(
