@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from typeset.model import byline_names
 from typeset.reader import read_issue
 
 UNSEEN = sorted((Path(__file__).parent / "data" / "unseen").glob("*.txt"))
@@ -70,3 +71,15 @@ def test_unseen_file_heads_match_gold(path: Path):
         ]
 
     assert heads(read_issue(path).to_dict()) == heads(_gold(path))
+
+
+def test_byline_names_leave_out_roles_marks_and_datelines():
+    """The authors an edition's metadata lists, from the unseen files' byline forms."""
+    names = [
+        n for path in UNSEEN for a in read_issue(path).articles for n in byline_names(a.byline)
+    ]
+    assert names == [
+        *("刘晓明", "陈静", "孙雨桐", "沈建国"),  # 本报讯（记者 … 通讯员 …）, 文/…
+        *("周婷", "黄河", "李明华", "赵雪"),  # 本报记者 … 通讯员 …, ■ …, □ 本报记者 …
+        *("王芳", "陈刚", "郑凯", "何苗"),  # 本报通讯员 … 特约记者 …, 文/图 …, 见习记者
+    ]

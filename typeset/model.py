@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
@@ -222,12 +223,23 @@ def _article_from_dict(data: dict) -> Article:
 
 
 def byline_names(byline: str | None) -> list[str]:
-    """The people a byline names: '本报记者 皮磊' -> ['皮磊'], '陈琼瑛 王克修' -> both."""
+    """The people a byline names: '本报记者 皮磊' -> ['皮磊'], '陈琼瑛 王克修' -> both,
+    '文/图 郑凯' -> ['郑凯'], '本报讯（记者 刘晓明 通讯员 陈静）' -> the two inside."""
     if not byline:
         return []
-    words = byline.replace("\u3000", " ").split()
-    return [w for w in words if not w.endswith(_BYLINE_ROLES)]
+    # A dateline credit names its people inside the parentheses after 讯 or 电.
+    inner = _DATELINE_CREDIT.search(byline)
+    words = _BYLINE_SPLIT.split(inner.group(1) if inner else byline)
+    return [
+        w
+        for w in words
+        if any(c.isalnum() for c in w) and not w.endswith(_BYLINE_ROLES) and w not in _CREDITS
+    ]
 
 
 # Role words before the names in a byline, in both editions' characters.
 _BYLINE_ROLES = ("记者", "記者", "通讯员", "通訊員", "撰稿人", "实习生", "實習生")
+# Credit words of a contributed piece: 文/ (text by), 图/ (pictures by), 文/图 (both).
+_CREDITS = ("文", "图", "圖", "文字", "摄影", "攝影", "撰文")
+_BYLINE_SPLIT = re.compile(r"[\s\u3000/／:：、]+")
+_DATELINE_CREDIT = re.compile(r"[讯訊电電]\s*[(（]([^()（）]+)[)）]")
