@@ -296,6 +296,24 @@ def test_two_line_headline_after_unsourced_article():
     assert issue.articles[0].source is None and issue.articles[1].source == "丑"
 
 
+def test_one_line_headline_after_a_bylined_article():
+    """A staff piece closes without a source: an unbroken display line after its last
+    finished paragraph heads the next article; a head with a clause break is still the head
+    of a paragraph split by a break."""
+    issue = parse(
+        f"党建动态\n\n第一篇标题\n\n■ 本报记者 某某\n\n{BODY}\n\n"
+        f"某市召开社会组织党建推进会\n\n{BODY}\n\n(转自丑)\n"
+    )
+    assert [a.title for a in issue.articles] == [["第一篇标题"], ["某市召开社会组织党建推进会"]]
+    assert [b.text for b in issue.articles[1].blocks] == [BODY]
+    issue = parse(
+        f"第一篇标题\n\n■ 本报记者 某某\n\n{BODY}\n\n在参与机制上,突出规范性和可\n\n操作性要求。\n"
+    )
+    assert [b.text for b in issue.articles[0].blocks][
+        -1
+    ] == "在参与机制上,突出规范性和可操作性要求。"
+
+
 def test_diagnostics_carry_issue_file_line_numbers():
     issue = parse(f"标题\n\n{BODY}没有结束\n\n结束了。\n")
     (joined,) = [d for d in issue.diagnostics if d.code == "joined-across-break"]

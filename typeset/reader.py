@@ -26,7 +26,9 @@ from how Chinese periodicals are laid out, never from the words of a particular 
 * Sub-heads come in series of one shape (numbered 一、二、…, two stacked lines, or one line
   of two phrases). A display line that matches no series either starts a new article (it
   carries headline traits, or the text before it was cut off) or is the head of a paragraph
-  split by a break.
+  split by a break. A staff piece (bylined) closes without a source line, so after its last
+  finished paragraph one unbroken phrase (no clause separator, which a paragraph's head
+  nearly always has) heads the next article.
 * A paragraph whose text stops without sentence-ending punctuation continues in the next
   paragraph block; a caption that fell into that break becomes a figure after the joined
   paragraph. A skipped sub-head number (二 → 四) shows text was lost; the break before the
@@ -586,6 +588,16 @@ def _display_role(items: list[_Item], i: int, article: Article, siblings: bool) 
         score += 1
     if after.kind == "byline":
         score += 3
+    # A staff piece (bylined) closes without a source line, so the next headline follows its
+    # last paragraph directly; one unbroken phrase there (no clause separator, which the head
+    # of a paragraph split by a break nearly always has) heads the next article.
+    if (
+        article.byline
+        and not after_cut
+        and len(item.lines) == 1
+        and not any(c in item.text for c in _SEPARATORS)
+    ):
+        score += 1
     if numbered:
         score -= 4
     if score >= 3:
