@@ -314,6 +314,15 @@ def test_one_line_headline_after_a_bylined_article():
     ] == "在参与机制上,突出规范性和可操作性要求。"
 
 
+def test_block_opening_with_a_closing_mark_continues_the_paragraph():
+    """No printed line opens with closing punctuation, so a break there split a paragraph
+    that looked finished; across a sub-head it is never joined."""
+    issue = parse(f"标题\n\n他说:“我们一定做好。\n\n”这是初心。\n\n{BODY}\n\n(转自丑)\n")
+    assert [b.text for b in issue.articles[0].blocks] == ["他说:“我们一定做好。”这是初心。", BODY]
+    issue = parse(f"标题\n\n{BODY}\n\n一、小标题\n\n”引号开头的段落。\n")
+    assert issue.articles[0].blocks[-1].text == "”引号开头的段落。"
+
+
 def test_diagnostics_carry_issue_file_line_numbers():
     issue = parse(f"标题\n\n{BODY}没有结束\n\n结束了。\n")
     (joined,) = [d for d in issue.diagnostics if d.code == "joined-across-break"]

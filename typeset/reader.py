@@ -31,8 +31,10 @@ from how Chinese periodicals are laid out, never from the words of a particular 
   nearly always has) heads the next article.
 * A paragraph whose text stops without sentence-ending punctuation continues in the next
   paragraph block; a caption that fell into that break becomes a figure after the joined
-  paragraph. A skipped sub-head number (二 → 四) shows text was lost; the break before the
-  next number is then left cut.
+  paragraph. No printed line opens with closing punctuation (避头点: ” 」 ） ， 。 …), so a
+  block that does continues the paragraph before it, however finished that one looked.
+  A skipped sub-head number (二 → 四) shows text was lost; the break before the next number
+  is then left cut.
 * A source "(转自…)" closes an article; blocks set after it and before the next headline
   belong to that next article (the layout put them before their headline).
 """
@@ -52,6 +54,8 @@ from typeset.model import Article, Block, Diagnostic, Figure, Heading, Issue, No
 # Marks that end a sentence (a paragraph may end there); closing quotes/brackets may follow.
 _SENTENCE_END = "。！？!?…；;：:"
 _CLOSERS = "”’」』）)》〉】〕\"'"
+# Marks a printed line never opens with (避头点); a block opening with one continues a paragraph.
+_NO_LINE_START = "”’」』）)》〉】〕，,、。；;：:！？!?"
 # Separators inside a line; a display line has few of them, a paragraph fragment many.
 _SEPARATORS = "，,、；;"
 _MAX_DISPLAY = 36  # longest unmarked sub-head or stacked headline line, in characters
@@ -691,8 +695,13 @@ def _repair_breaks(article: Article, state: _State) -> None:
     open_at: int | None = None  # index in blocks of a paragraph still waiting for its end
     # The parts of each joined paragraph, joined once at the end (not one copy per part).
     parts: dict[int, list[str]] = {}
+    last_paragraph: int | None = None  # index in blocks of the last paragraph, no sub-head since
     for block in article.blocks:
         if isinstance(block, Paragraph):
+            # No line opens with closing punctuation (避头点): a block that does was split off
+            # the paragraph before it, though that one looked finished.
+            if open_at is None and block.lead is None and block.text[:1] in _NO_LINE_START:
+                open_at = last_paragraph
             if open_at is not None and block.lead is None and id(blocks[open_at]) not in lost_at:
                 head = blocks[open_at]
                 state.note(
@@ -710,7 +719,8 @@ def _repair_breaks(article: Article, state: _State) -> None:
             if open_at is not None:
                 _note_cut(state, blocks[open_at])
             blocks.append(block)
-            open_at = None if _ends_sentence(block.text) else len(blocks) - 1
+            last_paragraph = len(blocks) - 1
+            open_at = None if _ends_sentence(block.text) else last_paragraph
         elif isinstance(block, Figure):
             if open_at is not None:
                 state.note(
@@ -724,6 +734,7 @@ def _repair_breaks(article: Article, state: _State) -> None:
             if open_at is not None:
                 _note_cut(state, blocks[open_at])
                 open_at = None
+            last_paragraph = None
             blocks.append(block)
     if open_at is not None:
         _note_cut(state, blocks[open_at])
