@@ -8,6 +8,7 @@ resolve against the folder holding the file, so a project builds the same from a
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
@@ -41,6 +42,8 @@ def _number(minimum: float, strict: bool) -> Callable[[Any, Path], float]:
     def parse(value: Any, base: Path) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Bad(f"expected a number of millimetres, got {value!r}")
+        if not math.isfinite(value):
+            raise _Bad(f"expected a finite number of millimetres, got {value!r}")
         if value < minimum or (strict and value == minimum):
             bound = "greater than" if strict else "at least"
             raise _Bad(f"must be {bound} {minimum:g}, got {value!r}")
@@ -53,7 +56,10 @@ def _path(kind: str, holding: tuple[str, ...] = ()) -> Callable[[Any, Path], Pat
     """An existing file or folder; a folder must hold the entries named in `holding`."""
 
     def parse(value: Any, base: Path) -> Path:
-        path = base / Path(_string(value, base)).expanduser()
+        try:
+            path = base / Path(_string(value, base)).expanduser()
+        except RuntimeError:  # "~name/…" for a user this machine does not know
+            raise _Bad(f"cannot expand {value!r}: no such user") from None
         exists = path.is_dir() if kind == "folder" else path.is_file()
         if not exists:
             raise _Bad(f"no such {kind}: {path}")
@@ -69,7 +75,7 @@ def _opencc(value: Any, base: Path) -> str:
     # Imported here: the tags live with the converter, and most builds never name one.
     from typeset.traditional import LANGUAGE_TAGS
 
-    if value not in LANGUAGE_TAGS:
+    if not isinstance(value, str) or value not in LANGUAGE_TAGS:
         raise _Bad(f"unknown OpenCC config {value!r}; choose from {', '.join(LANGUAGE_TAGS)}")
     return value
 
