@@ -206,6 +206,16 @@ def test_a_changed_typeset_source_rebuilds(tmp_path: Path, monkeypatch):
     assert (result.state, result.why) == ("built", "sources changed")
 
 
+def test_source_date_epoch_counts_by_its_value(tmp_path: Path, monkeypatch):
+    """Surrounding blanks do not change the date the writers use, so they rebuild nothing."""
+    issue = issue_copy(tmp_path / "in")
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build([issue], out)[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1700000000\n")
+    assert build([issue], out)[1].states() == {"a.txt": "up to date"}
+
+
 def test_touching_without_changing_rebuilds_nothing(project, tmp_path: Path):
     issue, config = project
     out = tmp_path / "out"

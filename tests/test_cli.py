@@ -77,6 +77,19 @@ def test_nothing_to_build_is_one_line(tmp_path: Path):
     assert (run.returncode, run.stderr) == (2, "typeset: seeds: no issue files (*.txt) to build\n")
 
 
+def test_a_bad_source_date_epoch_is_one_line_and_nothing_written(tmp_path: Path):
+    run = subprocess.run(
+        [sys.executable, "-m", "typeset.cli", "build", str(SEEDS[0]), "-o", "out", *CONFIG],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "yesterday"},
+    )
+    assert run.returncode == 2
+    assert run.stderr == "typeset: SOURCE_DATE_EPOCH: not a Unix time: 'yesterday'\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_bad_file_alone_is_one_line_and_nothing_written(tmp_path: Path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02" * 100)

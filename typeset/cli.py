@@ -17,6 +17,7 @@ from pathlib import Path
 from typeset import __version__
 from typeset.build import EXIT_BAD_INPUT, EXIT_FAILED
 from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
+from typeset.dates import source_date_epoch
 from typeset.errors import InputError
 from typeset.settings import ConfigError, find_config
 
@@ -114,6 +115,11 @@ def _build(args: argparse.Namespace) -> int:
     from typeset.progress import Progress
 
     config = _config(args)
+    try:
+        source_date_epoch()  # once here, rather than failing every issue
+    except ValueError as exc:
+        print(f"typeset: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     files = _issue_files(args.files)
     if not files:
         names = ", ".join(args.files) or DEFAULT_INPUT

@@ -25,6 +25,7 @@ from importlib.metadata import distributions
 from pathlib import Path
 
 from typeset.config import Config
+from typeset.dates import source_date_epoch
 
 MANIFEST_NAME = ".typeset-manifest.json"
 FORMAT_VERSION = 2
@@ -107,7 +108,8 @@ def shared_inputs(config: Config, hashes: FileHashes) -> dict[str, object]:
         "fonts": hashes.tree(config.fonts_dir),
         "images": hashes.tree(config.image_dir),
         "color_profile": hashes.file(config.color_profile),
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        # Parsed, so " 123" and "123" agree; a bad value raises ValueError before any build.
+        "source_date_epoch": source_date_epoch(),
     }
 
 
