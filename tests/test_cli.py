@@ -69,12 +69,15 @@ def test_no_path_means_seeds_folder(tmp_path: Path):
     assert files == {"seeds/x.txt"}
 
 
-def test_nothing_to_build_is_one_line(tmp_path: Path):
-    run = typeset("build", *CONFIG, cwd=tmp_path)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_nothing_to_build_or_check_is_one_line(tmp_path: Path, command: str):
+    run = typeset(command, *CONFIG, cwd=tmp_path)
     assert (run.returncode, run.stderr) == (2, "typeset: seeds: no such file\n")
     (tmp_path / "seeds").mkdir()
-    run = typeset("build", *CONFIG, cwd=tmp_path)
-    assert (run.returncode, run.stderr) == (2, "typeset: seeds: no issue files (*.txt) to build\n")
+    for args in ([], ["seeds"]):
+        run = typeset(command, *args, *CONFIG, cwd=tmp_path)
+        expected = f"typeset: seeds: no issue files (*.txt) to {command}\n"
+        assert (run.returncode, run.stdout, run.stderr) == (2, "", expected)
 
 
 def test_a_bad_source_date_epoch_is_one_line_and_nothing_written(tmp_path: Path):

@@ -34,12 +34,18 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _issue_files(paths: list[str]) -> list[Path]:
-    """Files as given; folders mean the *.txt in them; nothing means seeds/."""
+def _issue_files(paths: list[str], verb: str) -> list[Path]:
+    """Files as given; folders mean the *.txt in them; nothing means seeds/.
+
+    Empty only after saying so on stderr: a command given nothing to `verb` fails (exit 2).
+    """
     found: list[Path] = []
     for name in paths or [DEFAULT_INPUT]:
         path = Path(name)
         found += sorted(path.glob("*.txt")) if path.is_dir() else [path]
+    if not found:
+        names = ", ".join(paths) or DEFAULT_INPUT
+        print(f"typeset: {names}: no issue files (*.txt) to {verb}", file=sys.stderr)
     return found
 
 
@@ -86,9 +92,12 @@ def _check(args: argparse.Namespace) -> int:
     from typeset.reader import read_issue
 
     config = _config(args)
+    files = _issue_files(args.files, "check")
+    if not files:
+        return EXIT_BAD_INPUT
     status = 0
     reports = []
-    for path in _issue_files(args.files):
+    for path in files:
         try:
             issue = read_issue(path)
         except InputError as exc:
@@ -120,10 +129,8 @@ def _build(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"typeset: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    files = _issue_files(args.files)
+    files = _issue_files(args.files, "build")
     if not files:
-        names = ", ".join(args.files) or DEFAULT_INPUT
-        print(f"typeset: {names}: no issue files (*.txt) to build", file=sys.stderr)
         return EXIT_BAD_INPUT
     progress = Progress(len(files), sys.stderr, verbose=args.verbose)
     try:
