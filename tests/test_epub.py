@@ -32,7 +32,7 @@ from tests.conftest import ARTICLE_MODEL, SEEDS
 from typeset.config import Config
 from typeset.epub import REGION_MARKS, ROLES, modified_date, vertical_runs, write_epub
 from typeset.fonts import faces
-from typeset.literal import MARK, close_bidi, printable
+from typeset.literal import MARK, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
 from typeset.traditional import to_traditional
 
@@ -482,11 +482,6 @@ def test_xml_text():
     assert printable("\x85\ud800\ufffe\U0001ffff") == MARK * 4
     assert printable(f"{RLO}x\u202c\u200e") == "x"
     assert printable("<&>]]>") == "<&>]]>"
-    assert close_bidi(f"{RLO}x") == f"{RLO}x\u202c"
-    assert close_bidi(f"{RLO}x\u202c") == f"{RLO}x\u202c"
-    assert close_bidi("\u2067\u202ax") == "\u2067\u202ax\u202c\u2069"
-    assert close_bidi("\u2067\u202ax\u2069") == "\u2067\u202ax\u2069"
-    assert close_bidi("\u202cx\u2069") == "\u202cx\u2069"
 
 
 # ---- metadata ---------------------------------------------------------------------------

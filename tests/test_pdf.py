@@ -650,3 +650,9 @@ def test_no_paragraph_ends_on_a_line_of_one_character(texts):
         for number, page in enumerate(pages[1:], start=2):  # page 1: the letter-spaced 目录
             lone = [line for line in page.splitlines() if LONE_CHARACTER.match(line.strip())]
             assert not lone, (name, number, lone)
+
+
+def test_a_long_comma_rich_caption_becomes_one_balanced_block():
+    """Trying every split is for headlines; a paragraph-long text falls back at once."""
+    caption = "这是一个很长的说明，里面有很多逗号，" * 20
+    assert headline_lines(caption, 24) == [(caption, 24)]

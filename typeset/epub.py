@@ -28,7 +28,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from typeset.config import Config
 from typeset.dates import edition_date
+from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.preflight import figure_image
@@ -171,23 +172,6 @@ def vertical_runs(text: str) -> Markup:
 
 
 # ---------------------------------------------------------------- content
-
-
-def _converter(language: str, config: Config) -> Callable[[str], str] | None:
-    """The traditional converter for the words templates print, for a traditional issue."""
-    subtags = language.split("-")
-    if "Hant" not in subtags and not {"TW", "HK", "MO"} & set(subtags[1:]):
-        return None
-    from typeset.traditional import converter
-
-    return converter(config.opencc_config, config.phrase_overrides)
-
-
-def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]) -> str:
-    """The configured publication, else the first column's name."""
-    if config.publication:
-        return printable(convert(config.publication))
-    return next((name for name, _ in issue.columns if name), "")
 
 
 def _media_type(data: bytes) -> str | None:
@@ -536,12 +520,12 @@ def write_epub(
     if cover_png is not None and not cover_png.startswith(PNG_SIGNATURE):
         raise ValueError("cover_png is not a PNG image")
     safe = printable_issue(issue)
-    convert = _converter(issue.language, config)
+    convert = words_converter(issue, config)
     env = environment(config.templates_dir, convert)
     env.filters["tcy"] = vertical_runs if vertical else (lambda text: text)
-    publication = publication_name(safe, config, convert or (lambda text: text))
+    publication = publication_name(safe, config, convert)
     info = config.issue_info(issue.id)
-    label = printable((convert or str)(info.label)) if info.label else printable(issue.id)
+    label = printable(convert(info.label)) if info.label else printable(issue.id)
     title = f"{publication} {label}" if publication else label
 
     columns = book_columns(safe, issue, config)

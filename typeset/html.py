@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from typeset import preflight
 from typeset.config import Config
 from typeset.dates import FALLBACK, edition_date
+from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.templating import environment
@@ -62,6 +63,9 @@ WORD_BREAK = re.compile(f"(?=(?:{PREDICATE_VERBS}))|(?<=[{ISSUER_ENDS}])(?=[{PRE
 # A break found by WORD_BREAK is taken only if the shortest line is at least this share
 # of the longest; otherwise an evenly wrapped block looks better.
 WORD_BREAK_EVENNESS = 0.5
+# Most line splits `most_even` tries for one line count: a two- or three-line headline has
+# a few hundred; the guard keeps a long caption from costing minutes.
+MOST_EVEN_SPLITS = 20_000
 OPENING_QUOTES = "“‘《〈「『（("
 CLOSING_QUOTES = "”’》〉」』）)"
 # Marks that may not start a line (GB/T 15834, clreq).
@@ -170,16 +174,6 @@ def document_authors(issue: Issue) -> list[str]:
     return names
 
 
-def publication_name(issue: Issue, config: Config, convert: Callable[[str], str]) -> str:
-    """The masthead: the configured publication, else the first column's name."""
-    if config.publication:
-        return convert(config.publication)
-    for name, _ in issue.columns:
-        if name:
-            return name
-    return ""
-
-
 def text_ems(text: str) -> float:
     """Rough printed width of `text` in em: wide (CJK) characters and “”‘’ 1, a space a
     quarter (as autospace prints it next to Han), others half."""
@@ -231,9 +225,14 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
 
 def most_even(text: str, breaks: list[int], measure: float, fewest: int) -> list[str] | None:
     """The split of `text` at `breaks` into `fewest` (or one more) lines that fit on
-    `measure` em with the least difference between the longest and shortest line."""
+    `measure` em with the least difference between the longest and shortest line.
+
+    Every split is tried, which is instant for a headline; text with more splits than
+    `MOST_EVEN_SPLITS` (a paragraph-long caption) gets None, the balanced block instead."""
     best: tuple[float, list[str]] | None = None
     for count in (fewest, fewest + 1):
+        if math.comb(len(breaks), count - 1) > MOST_EVEN_SPLITS:
+            return best[1] if best else None
         for cut in itertools.combinations(breaks, count - 1):
             bounds = (0, *cut, len(text))
             parts = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
@@ -278,20 +277,6 @@ def kept_tail(text: str) -> Markup:
     return escape(text[:end]) + Markup('<span class="kept">%s</span>') % text[end:]
 
 
-def edition_converter(issue: Issue, config: Config) -> Callable[[str], str]:
-    """How the templates' own words are converted for the edition `issue` is in.
-
-    The build hands writers an edition's model and nothing else; a model in the script
-    `config.opencc_config` produces is the traditional edition, so its words convert too.
-    """
-    if issue.language.startswith("zh-Hant"):
-        from typeset.traditional import converter, language_tag
-
-        if issue.language == language_tag(config.opencc_config):
-            return converter(config.opencc_config, config.phrase_overrides)
-    return lambda text: text
-
-
 def render_print_html(
     issue: Issue, config: Config, convert: Callable[[str], str] | None = None
 ) -> str:
@@ -300,10 +285,10 @@ def render_print_html(
     The issue's text is made printable first (`typeset.literal`), so a control or bidi
     character in an issue file cannot break or reorder the page. `convert` turns the
     words the templates print into the edition's script; by default it follows the
-    issue's language (see `edition_converter`).
+    issue's language (see `typeset.furniture.words_converter`).
     """
     issue = printable_issue(issue)
-    to_edition = convert or edition_converter(issue, config)
+    to_edition = convert or words_converter(issue, config)
     env = environment(config.templates_dir, to_edition)
     env.filters["headline_lines"] = headline_lines
     env.filters["quote_breaks"] = quote_breaks

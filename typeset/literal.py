@@ -27,11 +27,10 @@ from typeset.model import Issue
 log = logging.getLogger(__name__)
 
 MARK = "\u3013"  # 〓 GETA MARK
-EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
-ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
-PDF, PDI = "\u202c", "\u2069"
-MARKS = frozenset("\u200e\u200f\u061c")  # LRM RLM ALM
-BIDI_CONTROLS = EMBEDDINGS | ISOLATES | MARKS | {PDF, PDI}
+# Embeddings and overrides (LRE RLE PDF LRO RLO), isolates (LRI RLI FSI PDI), marks (LRM RLM ALM).
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 
 
 def _unprintable() -> frozenset[int]:
@@ -47,24 +46,6 @@ UNPRINTABLE = _unprintable()
 REPLACEMENTS: dict[int, str | None] = dict.fromkeys(UNPRINTABLE, MARK) | dict.fromkeys(
     map(ord, BIDI_CONTROLS)
 )
-
-
-def close_bidi(text: str) -> str:
-    """`text` with the bidi embeddings and isolates it leaves open closed at its end.
-
-    Printing no longer needs it (`printable` leaves bidi controls out); kept for callers
-    written against the earlier rule.
-    """
-    stack: list[str] = []
-    for char in text:
-        if char in EMBEDDINGS or char in ISOLATES:
-            stack.append(char)
-        elif char == PDF and stack and stack[-1] in EMBEDDINGS:
-            stack.pop()
-        elif char == PDI and any(c in ISOLATES for c in stack):
-            while stack.pop() not in ISOLATES:
-                pass
-    return text + "".join(PDF if c in EMBEDDINGS else PDI for c in reversed(stack))
 
 
 def printable(text: str) -> str:

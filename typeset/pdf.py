@@ -7,8 +7,6 @@ arbitrary local files, and nothing installed on the machine may change the outpu
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import mimetypes
 import re
@@ -25,6 +23,7 @@ from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from typeset import justify
 from typeset.config import Config
 from typeset.html import render_print_html
 from typeset.model import Issue
@@ -33,7 +32,6 @@ LOGGER = logging.getLogger(__name__)
 # PDF/X-4 with the `@color-profile` rule of templates/print/setup.css.j2 as output intent,
 # tagged (WeasyPrint allows tags together with PDF/X).
 PDF_OPTIONS = {"pdf_variant": "pdf/x-4", "output_intent": "--output", "pdf_tags": True}
-JUSTIFY_MODULE = "typeset.justify"
 POINTS_PER_MM = 72 / 25.4
 XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
@@ -122,12 +120,6 @@ class Finisher:
         page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
 
 
-def install_justification() -> None:
-    """Let typeset.justify patch WeasyPrint for Chinese justification, once it exists."""
-    if importlib.util.find_spec(JUSTIFY_MODULE) is not None:
-        importlib.import_module(JUSTIFY_MODULE).install()
-
-
 def weasyprint_source(markup: str, config: Config) -> tuple[HTML, ProjectFetcher]:
     """WeasyPrint's input for print markup: relative URLs resolve against the print
     templates, and only project files can be fetched (see `ProjectFetcher.refused`)."""
@@ -143,7 +135,7 @@ def render_document(
     timings: dict[str, float] | None = None,
 ) -> Document:
     """Lay out one issue: WeasyPrint's document, with its pages and boxes."""
-    install_justification()
+    justify.install()
     stages = {} if timings is None else timings
     start = time.perf_counter()
     markup = render_print_html(issue, config, convert)
