@@ -216,6 +216,42 @@ def test_source_date_epoch_counts_by_its_value(tmp_path: Path, monkeypatch):
     assert build([issue], out)[1].states() == {"a.txt": "up to date"}
 
 
+CORRUPT_OUTPUTS = [
+    [],
+    {"format": 2, "outputs": ["a.epub"], "files": {}},
+    {"format": 2, "outputs": {"a.epub": 1}, "files": {}},
+    {"format": 2, "outputs": {"a.epub": {"inputs": [], "sha256": "0"}}, "files": {}},
+    {"format": 2, "outputs": {"a.epub": {"inputs": {"issue": 1}, "sha256": "0"}}, "files": {}},
+    {"format": 2, "outputs": {"a.epub": {"inputs": {}}}, "files": []},
+]
+
+
+@pytest.mark.parametrize("data", CORRUPT_OUTPUTS, ids=json.dumps)
+def test_a_malformed_manifest_entry_counts_as_absent(tmp_path: Path, data):
+    issue = issue_copy(tmp_path / "in")
+    out = tmp_path / "out"
+    assert build([issue], out)[0] == 0
+    (out / MANIFEST_NAME).write_text(json.dumps(data))
+    status, recorder = build([issue], out)
+    assert status == 0 and recorder.states() == {"a.txt": "built"}
+    assert recorder.results[0].why == "new"
+    assert build([issue], out)[1].states() == {"a.txt": "up to date"}
+
+
+def test_malformed_file_hashes_are_hashed_again(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    issue = issue_copy(tmp_path / "in")
+    out = tmp_path / "out"
+    assert build([issue], out)[0] == 0
+    data = json.loads((out / MANIFEST_NAME).read_text())
+    files = data["files"]
+    assert str(issue) in files
+    for number, name in enumerate(files):
+        files[name] = [5, files[name][:3], files[name][:2] + ["x", "y"]][number % 3]
+    (out / MANIFEST_NAME).write_text(json.dumps(data))
+    assert build([issue], out)[1].states() == {"a.txt": "up to date"}
+
+
 def test_touching_without_changing_rebuilds_nothing(project, tmp_path: Path):
     issue, config = project
     out = tmp_path / "out"

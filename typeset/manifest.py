@@ -135,6 +135,28 @@ def output_inputs(
     return {name: _digest(value) for name, value in inputs.items()}
 
 
+def _items(table: object) -> list[tuple[str, object]]:
+    return list(table.items()) if isinstance(table, dict) else []
+
+
+def _output_entry(entry: object) -> bool:
+    """{"inputs": {name: digest}, "sha256": digest}, as `Manifest.record` writes it."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return False
+    inputs = entry.get("inputs")
+    return isinstance(inputs, dict) and all(isinstance(d, str) for d in inputs.values())
+
+
+def _file_entry(entry: object) -> bool:
+    """[size, mtime_ns, ctime_ns, sha256], as `FileHashes.file` keeps it."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 4
+        and all(type(n) is int for n in entry[:3])
+        and isinstance(entry[3], str)
+    )
+
+
 @dataclass
 class Manifest:
     """Output file name → {"inputs": digests of its inputs, "sha256": the output's own hash}."""
@@ -149,11 +171,17 @@ class Manifest:
         path = out_dir / MANIFEST_NAME
         try:
             data = json.loads(path.read_bytes())
-            if data.get("format") != FORMAT_VERSION:
-                raise ValueError("another manifest format")
-            return cls(path, dict(data["outputs"]), dict(data["files"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError):
             return cls(path)
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+            return cls(path)
+        outputs, files = data.get("outputs"), data.get("files")
+        # A hand-edited or damaged entry counts as absent: its output is built again.
+        return cls(
+            path,
+            {k: v for k, v in _items(outputs) if _output_entry(v)},
+            {k: v for k, v in _items(files) if _file_entry(v)},
+        )
 
     def stale(self, output: Path, inputs: dict[str, str], hashes: FileHashes) -> str | None:
         """Why `output` must be built again, or None when it is up to date."""
