@@ -5,6 +5,7 @@ Builds write EPUBs only where the format does not matter, as they are the quicke
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -298,6 +300,23 @@ def test_force_rebuilds_what_is_up_to_date(tmp_path: Path):
     out = tmp_path / "out"
     assert build([issue], out)[0] == 0
     assert build([issue], out, force=True)[1].states() == {"a.txt": "built"}
+
+
+def test_every_library_typeset_imports_is_a_dependency():
+    """Each third-party distribution imported by typeset's modules is recorded by version."""
+    imported = set()
+    for source in manifest.PACKAGE_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    owners = packages_distributions()
+    third_party = imported - set(sys.stdlib_module_names) - {"typeset"}
+    distributions = {d.lower() for module in third_party for d in owners[module]}
+    assert "pillow" in distributions and "jinja2" in distributions
+    assert distributions <= set(manifest.LIBRARIES)
+    assert set(manifest._library_versions()) == set(manifest.LIBRARIES)
 
 
 def test_file_hashes_reuse_only_settled_unchanged_files(tmp_path: Path, monkeypatch):

@@ -31,8 +31,22 @@ MANIFEST_NAME = ".typeset-manifest.json"
 FORMAT_VERSION = 2
 RACY_NS = 2_000_000_000
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Libraries whose version can change an output's bytes.
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "ebooklib", "opencc", "fonttools", "uharfbuzz")
+# Libraries whose version can change an output's bytes: every one typeset imports (Pillow
+# draws the EPUB cover, Jinja2 and MarkupSafe render the templates), and those WeasyPrint lays
+# out and subsets fonts with.
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "fonttools",
+    "ebooklib",
+    "lxml",
+    "opencc",
+    "uharfbuzz",
+    "pillow",
+    "jinja2",
+    "markupsafe",
+)
 # Settings that only the traditional edition, or only its EPUB, depends on; the rest, but for
 # the lists of editions and formats to build, shape every output.
 TRADITIONAL_ONLY = ("opencc_config", "phrase_overrides")
