@@ -803,15 +803,21 @@ def test_font_families_are_the_print_edition_s(books):
         assert f'font-family: "{family[role.file]}", {role.generic}' in rules[selector]
 
 
-def test_absolute_picture_path(tmp_path):
-    """Pictures are found by preflight's rule, which takes an absolute `image` as is."""
-    data = write_picture(tmp_path / "elsewhere" / "p.png", "PNG")
-    figure = Figure("说明", image=str(tmp_path / "elsewhere" / "p.png"))
-    issue = Issue(id="abs", articles=[Article(title=["标题"], blocks=[figure])])
+def test_named_picture_only_from_the_image_folder(tmp_path):
+    """Pictures are found by `typeset.pictures`: a named file inside the image folder is
+    packaged, one outside it never is."""
+    inside = write_picture(tmp_path / "images" / "p.png", "PNG")
+    write_picture(tmp_path / "elsewhere" / "q.png", "PNG")
+    figures = [
+        Figure("说明", image="p.png"),
+        Figure("另一张", image=str(tmp_path / "elsewhere" / "q.png")),
+    ]
+    issue = Issue(id="abs", articles=[Article(title=["标题"], blocks=figures)])
     path = tmp_path / "abs.epub"
-    write_epub(issue, path, dataclasses.replace(Config(), image_dir=tmp_path / "none"))
+    write_epub(issue, path, dataclasses.replace(Config(), image_dir=tmp_path / "images"))
     with zip_of(Book(issue, path)) as archive:
-        assert archive.read("EPUB/images/figure-1.png") == data
+        assert archive.read("EPUB/images/figure-1.png") == inside
+        assert not [n for n in archive.namelist() if n.startswith("EPUB/images/figure-2")]
 
 
 def test_missing_font_is_an_error(tmp_path):

@@ -15,6 +15,7 @@ from typeset import preflight
 from typeset.config import Config
 from typeset.fonts import covered_codepoints
 from typeset.model import Article, Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.pictures import figure_image
 from typeset.punctuation import normalize_issue
 from typeset.reader import parse_text, read_issue
 
@@ -375,19 +376,30 @@ def test_figure_without_image_reported_and_numbered_in_issue_order(config):
     diagnostics = found(preflight.check(two, config), "figure-without-image")
     assert [(d.line, d.severity) for d in diagnostics] == [(4, "info")]
     assert "figure 1" in diagnostics[0].message and "第一张图" in diagnostics[0].message
-    assert preflight.figure_image(two, 1, config) is None
-    assert preflight.figure_image(two, 2, config) == folder / "2.jpg"
-    assert preflight.figure_image(two, 3, config) == config.image_dir / "x.png"
+    assert figure_image(two, 1, config) is None
+    assert figure_image(two, 2, config) == folder / "2.jpg"
+    assert figure_image(two, 3, config) == (config.image_dir / "x.png").resolve()
     (folder / "1.png").write_bytes(b"\x89PNG")
-    assert preflight.figure_image(two, 1, config) == folder / "1.png"
+    assert figure_image(two, 1, config) == folder / "1.png"
     with pytest.raises(IndexError):
-        preflight.figure_image(two, 4, config)
+        figure_image(two, 4, config)
 
 
-def test_absolute_figure_image_kept(config, tmp_path):
-    picture = tmp_path / "elsewhere.jpg"
-    single = issue(Figure("图", image=str(picture), line=4))
-    assert preflight.figure_image(single, 1, config) == picture
+def test_a_named_picture_is_read_only_from_the_image_folder(config, tmp_path):
+    """A model naming a file outside the image folder (absolute, or up through ..) gets no
+    picture: a build never embeds an arbitrary file."""
+    inside = config.image_dir / "t" / "a.jpg"
+    for name, expected in [
+        (str(inside), inside.resolve()),
+        ("t/a.jpg", inside.resolve()),
+        (str(tmp_path / "elsewhere.jpg"), None),
+        ("../elsewhere.jpg", None),
+        ("/etc/passwd", None),
+    ]:
+        single = issue(Figure("图", image=name, line=4))
+        assert figure_image(single, 1, config) == expected, name
+    outside = issue(Figure("图", image="/etc/passwd", line=4))
+    assert found(preflight.check(outside, config), "figure-without-image")
 
 
 # ---------------------------------------------------------------------------------------

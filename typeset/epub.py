@@ -44,7 +44,7 @@ from typeset.dates import edition_date
 from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
-from typeset.preflight import figure_image
+from typeset.pictures import figure_image
 from typeset.templating import environment
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from unicodedata import east_asian_width
 
 from markupsafe import Markup, escape
 
-from typeset import preflight
+from typeset import pictures
 from typeset.config import Config
 from typeset.dates import FALLBACK, edition_date
 from typeset.furniture import publication_name, words_converter
@@ -128,12 +128,12 @@ def icc_components(profile: Path) -> tuple[str, ...]:
 
 
 def figure_image(config: Config, issue: Issue, number: int) -> Path | None:
-    """The picture supplied for the issue's `number`-th figure (preflight's rule), if it exists.
+    """The picture supplied for the issue's `number`-th figure (`typeset.pictures`), if it exists.
 
     A named picture that is missing leaves the frame in place and says so, rather than
     letting WeasyPrint print the image's alternative text.
     """
-    path = preflight.figure_image(issue, number, config)
+    path = pictures.figure_image(issue, number, config)
     if path is None or path.is_file():
         return path
     LOGGER.warning("%s: picture %s for figure %d not found", issue.id, path, number)

@@ -35,9 +35,8 @@ from typeset.config import Config
 from typeset.fonts import Role, missing_glyphs
 from typeset.literal import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
 from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.pictures import figures, picture
 from typeset.punctuation import FULL_WIDTH, normalize, normalize_issue
-
-IMAGE_SUFFIXES = (".jpg", ".png")
 
 # Shortest passage reported when it appears twice.
 DUPLICATE_MIN = 20
@@ -120,30 +119,6 @@ def to_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps(to_dicts(diagnostics), ensure_ascii=False, indent=2)
 
 
-def figure_image(issue: Issue, n: int, config: Config) -> Path | None:
-    """The picture supplied for the issue's `n`-th figure (from 1), or None.
-
-    Its own `image` (relative to `config.image_dir` unless absolute), else the first of
-    <image_dir>/<issue id>/<n>.jpg, .png that exists. One rule for preflight and writers.
-    Raises IndexError when the issue has fewer than `n` figures.
-    """
-    figure = next((f for k, f in enumerate(_figures(issue), 1) if k == n), None)
-    if figure is None:
-        raise IndexError(f"issue {issue.id} has no figure {n}")
-    return _image(issue, n, figure, config)
-
-
-def _image(issue: Issue, n: int, figure: Figure, config: Config) -> Path | None:
-    if figure.image:
-        path = Path(figure.image)
-        return path if path.is_absolute() else config.image_dir / path
-    for suffix in IMAGE_SUFFIXES:
-        path = config.image_dir / issue.id / f"{n}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
-
 # ---------------------------------------------------------------------------------------
 # The issue's text, piece by piece
 
@@ -175,11 +150,6 @@ def _fields(issue: Issue) -> Iterator[_Field]:
         last = max((b.line for b in article.blocks), default=article.line)
         pieces.append((article.source, max(last, article.line), "source"))
         yield from (_Field(text, line, kind) for text, line, kind in pieces if text)
-
-
-def _figures(issue: Issue) -> Iterator[Figure]:
-    for article in issue.articles:
-        yield from (b for b in article.blocks if isinstance(b, Figure))
 
 
 def _quote(text: str, length: int = 12) -> str:
@@ -338,8 +308,8 @@ def _missing_glyphs(normalized: Issue, config: Config) -> Iterator[Diagnostic]:
 
 def _figures_without_image(issue: Issue, config: Config) -> Iterator[Diagnostic]:
     """Captions that will print without their picture (a placeholder box in the PDF)."""
-    for n, figure in enumerate(_figures(issue), 1):
-        if _image(issue, n, figure, config) is None:
+    for n, figure in enumerate(figures(issue), 1):
+        if picture(issue, n, figure, config) is None:
             folder = config.image_dir / issue.id
             yield Diagnostic(
                 "figure-without-image",
