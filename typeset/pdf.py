@@ -2,7 +2,8 @@
 
 WeasyPrint may read only the project's own files (templates, fonts, pictures, the output
 profile): an issue or a restyled template must not be able to pull in the network or
-arbitrary local files, and nothing installed on the machine may change the output.
+arbitrary local files. The style sheets name only the bundled faces; a character they lack
+is a preflight error, so only a build forced past it can fall back to an installed font.
 """
 
 from __future__ import annotations
