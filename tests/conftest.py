@@ -6,6 +6,7 @@ import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -16,13 +17,17 @@ SHARED = Path(os.environ.get("TYPESET_SHARED", ROOT.parent / "shared"))
 ARTICLE_MODEL = SHARED / "article-model"
 
 
+def missing(reason: str) -> NoReturn:
+    """A file or tool the test needs is not here: skip on a workstation, fail under CI."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def _shared_module(name: str) -> ModuleType:
     path = ARTICLE_MODEL / f"{name}.py"
     if not path.exists():
-        reason = f"{path} not found (set TYPESET_SHARED to the shared/ folder)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(f"{path} not found (set TYPESET_SHARED to the shared/ folder)")
     spec = importlib.util.spec_from_file_location(f"shared_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

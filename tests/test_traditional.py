@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from tests.conftest import missing
 from typeset import traditional
 from typeset.config import Config
 from typeset.epub import write_epub
@@ -167,7 +168,7 @@ def test_to_traditional_converts_an_issue(path, config):
 def test_nested_quotes_in_gold():
     path = next((p for p in GOLD if p.stem.startswith("003")), None)
     if path is None:
-        pytest.skip("gold model 003 not available")
+        missing("gold model 003 not available")
     text = next(s for s in texts_of(to_traditional(load(path))) if "賣貨難" in s)
     inner = text.index("『賣貨難』")
     assert text.rfind("「", 0, inner) > text.rfind("」", 0, inner)
@@ -237,7 +238,7 @@ def test_override_is_kept_verbatim_and_longest_wins():
 def test_override_applies_across_an_issue():
     path = next((p for p in GOLD if p.stem.startswith("000")), None)
     if path is None:
-        pytest.skip("gold model 000 not available")
+        missing("gold model 000 not available")
     issue = load(path)
     assert any("社区" in s for s in texts_of(issue))
     plain = texts_of(to_traditional(issue, "s2twp"))
