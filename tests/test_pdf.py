@@ -32,7 +32,7 @@ from typeset.html import (
     FALLBACK_DATE,
     document_date,
     headline_lines,
-    kept_tail,
+    last_characters,
     quote_breaks,
     render_print_html,
 )
@@ -638,10 +638,17 @@ def test_two_builds_are_byte_identical(builds, tmp_path):
 LONE_CHARACTER = re.compile(r"^[“‘「『（《]?[\u4e00-\u9fff][，。、；：？！…—）》」』”’]*$")
 
 
-def test_kept_tail_binds_the_last_two_characters_and_their_marks():
-    assert kept_tail("一二三四形势。”") == '一二三四<span class="kept">形势。”</span>'
-    assert kept_tail("a<b>&形势") == 'a&lt;b&gt;&amp;<span class="kept">形势</span>'
-    assert kept_tail("势。") == "势。"
+def test_last_characters_are_the_last_two_and_their_marks():
+    assert last_characters("一二三四形势。”") == ("一二三四", "形势。”")
+    assert last_characters("a<b>&形势") == ("a<b>&", "形势")
+    assert last_characters("势。") == ("势。", "")
+
+
+def test_the_template_keeps_the_last_characters_together_escaped():
+    issue = Issue("t", [Article(title=["标题"], blocks=[Paragraph("一二<三>&四形势。")])])
+    assert '一二&lt;三&gt;&amp;四<span class="kept">形势。</span>' in render_print_html(
+        issue, Config()
+    )
 
 
 def test_no_paragraph_ends_on_a_line_of_one_character(texts):

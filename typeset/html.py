@@ -18,8 +18,6 @@ from datetime import date
 from pathlib import Path
 from unicodedata import east_asian_width
 
-from markupsafe import Markup, escape
-
 from typeset import pictures
 from typeset.config import Config
 from typeset.dates import FALLBACK, edition_date
@@ -259,22 +257,20 @@ CLOSING_MARKS = set("，。、；：？！…—）》」』”’")
 LAST_LINE_CHARACTERS = 2
 
 
-def kept_tail(text: str) -> Markup:
-    """Escaped `text` whose last characters (and the marks after them) cannot be split by
-    a line break, so a paragraph never ends on a line holding one character."""
+def last_characters(text: str) -> tuple[str, str]:
+    """`text` split before its last two characters (and the marks after them), which the
+    template keeps on one line so a paragraph never ends on a single character; the tail is
+    empty when the text is too short to split."""
     end = len(text)
     counted = 0
     while end > 0 and counted < LAST_LINE_CHARACTERS:
         end -= 1
-        if (
-            text[end] not in CLOSING_MARKS
-            and not text[end].isspace()
-            and text[end] != ZERO_WIDTH_SPACE
-        ):
+        char = text[end]
+        if char not in CLOSING_MARKS and not char.isspace() and char != ZERO_WIDTH_SPACE:
             counted += 1
     if counted < LAST_LINE_CHARACTERS or end == 0:
-        return escape(text)
-    return escape(text[:end]) + Markup('<span class="kept">%s</span>') % text[end:]
+        return text, ""
+    return text[:end], text[end:]
 
 
 def render_print_html(
@@ -292,7 +288,7 @@ def render_print_html(
     env = environment(config.templates_dir, to_edition)
     env.filters["headline_lines"] = headline_lines
     env.filters["quote_breaks"] = quote_breaks
-    env.filters["kept_tail"] = kept_tail
+    env.filters["last_characters"] = last_characters
     profile = config.color_profile.resolve()
     publication = publication_name(issue, config, to_edition)
     lead = issue.articles[0].headline if issue.articles else ""
