@@ -34,6 +34,7 @@ from typeset.epub import REGION_MARKS, ROLES, modified_date, vertical_runs, writ
 from typeset.fonts import faces
 from typeset.literal import MARK, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
+from typeset.templating import environment
 from typeset.traditional import to_traditional
 
 GOLD = sorted((ARTICLE_MODEL / "gold").glob("*.json"))
@@ -766,7 +767,11 @@ def test_vertical_latin_and_digits(books):
     ],
 )
 def test_vertical_runs(text, markup):
-    assert vertical_runs(text) == markup
+    """What the templates print for `text` in a vertical book."""
+    env = environment(Config().templates_dir)
+    env.filters["vertical_runs"] = vertical_runs
+    template = env.from_string('{% from "epub/runs.xhtml.j2" import runs %}{{ runs(text) }}')
+    assert template.render(text=text) == markup
 
 
 def test_traditional_edition_converts_template_words(books):

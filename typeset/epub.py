@@ -36,7 +36,6 @@ from pathlib import Path
 import uharfbuzz as hb
 from ebooklib import epub
 from lxml import etree
-from markupsafe import Markup, escape
 from PIL import Image, ImageDraw, ImageFont
 
 from typeset.config import Config
@@ -146,8 +145,8 @@ class Column:
 LATIN_OR_DIGITS = re.compile(r"[0-9A-Za-z]*[A-Za-z][0-9A-Za-z]*|[0-9]+(?:[.,][0-9]+)*%?")
 
 
-def vertical_runs(text: str) -> Markup:
-    """Escaped text with its Latin and digit runs marked for vertical setting.
+def vertical_runs(text: str) -> list[tuple[str | None, str]]:
+    """`text` in runs, each with how it is set vertically (None: as the text around it).
 
     Runs of one or two characters (4月9日, AI, 5G, 5%) are set across the column in one
     em (tate-chu-yoko, class `tcy`). Longer runs stand upright character by character
@@ -159,16 +158,17 @@ def vertical_runs(text: str) -> Markup:
     decimal point and per cent sign in its run: 12.5% is one upright run, not two
     tate-chu-yoko pieces around a sideways point.
     """
-    parts: list[str] = []
+    parts: list[tuple[str | None, str]] = []
     position = 0
     for match in LATIN_OR_DIGITS.finditer(text):
         run = match.group()
-        kind = "tcy" if len(run) <= 2 else "upright"
-        parts.append(escape(text[position : match.start()]))
-        parts.append(Markup('<span class="%s">%s</span>') % (kind, run))
+        parts += [
+            (None, text[position : match.start()]),
+            ("tcy" if len(run) <= 2 else "upright", run),
+        ]
         position = match.end()
-    parts.append(escape(text[position:]))
-    return Markup("").join(parts)
+    parts.append((None, text[position:]))
+    return [(kind, part) for kind, part in parts if part]
 
 
 # ---------------------------------------------------------------- content
@@ -522,7 +522,7 @@ def write_epub(
     safe = printable_issue(issue)
     convert = words_converter(issue, config)
     env = environment(config.templates_dir, convert)
-    env.filters["tcy"] = vertical_runs if vertical else (lambda text: text)
+    env.filters["vertical_runs"] = vertical_runs if vertical else (lambda text: [(None, text)])
     publication = publication_name(safe, config, convert)
     info = config.issue_info(issue.id)
     label = printable(convert(info.label)) if info.label else printable(issue.id)
