@@ -44,6 +44,7 @@ from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
 from typeset.pictures import figure_image
+from typeset.punctuation import NO_LINE_START
 from typeset.templating import environment
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,6 @@ COVER_ACCENT = (166, 27, 27)
 COVER_MARGIN = 0.08
 COVER_SHADES = 8
 # Closing punctuation never starts a line on the designed cover.
-NO_LINE_START = set("，。、；：？！）》」』〉】”’…·")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typeset.dates import FALLBACK, edition_date
 from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
+from typeset.punctuation import NO_LINE_START
 from typeset.templating import environment
 
 LOGGER = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ WORD_BREAK_EVENNESS = 0.5
 MOST_EVEN_SPLITS = 20_000
 OPENING_QUOTES = "“‘《〈「『（("
 CLOSING_QUOTES = "”’》〉」』）)"
-# Marks that may not start a line (GB/T 15834, clreq).
-NO_LINE_START = "，。、：；！？,.:;!?" + CLOSING_QUOTES
 # Pango 1.50 follows UAX #14 before Unicode 15.1: no break before “ or after ” (class QU),
 # so “根”与“魂” is one unbreakable run and the line before it is spread wide. Chinese allows
 # both breaks; a zero-width space marks them for Pango. It draws no glyph, so the PDF's

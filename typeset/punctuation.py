@@ -19,6 +19,9 @@ from itertools import accumulate
 
 from typeset.model import Issue
 
+# Marks no line may start with (GB/T 15834, clreq 禁则): closing punctuation and quotes.
+NO_LINE_START = frozenset("，。、；：？！,.:;!?”’」』）)》〉】〕…·")
+
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
 
 _CHINESE = re.compile(
