@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -412,6 +413,23 @@ def test_issue_files_with_one_name_are_refused(tmp_path: Path):
     assert str(first) in refused.reason
 
 
+def test_issue_files_writing_one_output_are_refused(tmp_path: Path):
+    """a.txt's traditional edition and a.zh-Hant.txt's simplified one are both a.zh-Hant.epub."""
+    plain = issue_copy(tmp_path / "in", name="a.txt")
+    tagged = issue_copy(tmp_path / "in", SEEDS[1], name="a.zh-Hant.txt")
+    config = replace(EPUB, editions=("simplified", "traditional"))
+    status, recorder = build([plain, tagged], tmp_path / "out", config)
+    assert status == EXIT_BAD_INPUT
+    assert recorder.states() == {"a.txt": "built", "a.zh-Hant.txt": "failed"}
+    refused = recorder.results[0]
+    assert refused.path == tagged
+    assert refused.reason.startswith(f"would write a.zh-Hant.epub over the output of {plain} ")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.epub")) == [
+        "a.epub",
+        "a.zh-Hant.epub",
+    ]
+
+
 def test_a_crashing_writer_fails_its_issue_with_one_line(tmp_path: Path, monkeypatch):
     import typeset.epub
 
@@ -538,6 +556,38 @@ def test_sigkill_mid_write_leaves_previous_output_or_nothing(tmp_path: Path, pre
     assert status == 0 and partials(out) == []
     assert any(partial.name in m for m in recorder.messages)
     assert recorder.states() == {"a.txt": "up to date" if previous else "built"}
+
+
+@pytest.mark.parametrize("whom", ["process group", "parent"])
+def test_an_interrupted_parallel_build_says_one_line_and_ends_its_workers(
+    tmp_path: Path, whom: str
+):
+    """Ctrl-C reaches the whole group, `kill -INT` the parent alone: either way one line,
+    exit 130, and no worker left writing (the patched writer would hold its issue 600 s)."""
+    files = [issue_copy(tmp_path / "in", seed, seed.name) for seed in SEEDS[:2]]
+    out = tmp_path / "out"
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", HOLD_MID_WRITE, str(ready), "build", *map(str, files)]
+    command += ["-o", str(out), "--format", "epub", "--force", "--jobs", "2"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_for(ready, process)
+        if whom == "parent":
+            os.kill(process.pid, signal.SIGINT)
+        else:
+            os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    _wait_until_dead(process.pid)
+    assert process.returncode == 130
+    lines = [line for line in stderr.splitlines() if not re.search(r": (warning|error) ", line)]
+    assert lines == ["typeset: interrupted"], stderr
+    assert list(out.glob("*.epub")) == []
 
 
 def test_sigkill_of_a_parallel_build_at_its_first_write(tmp_path: Path):

@@ -165,6 +165,18 @@ def test_verbose_build_shows_stage_timings(tmp_path: Path, capsys):
     assert lines[2].startswith("1 issue: 1 built, 0 up to date, 0 failed")
 
 
+def test_a_file_given_twice_is_built_and_counted_once(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    relative = SEEDS[0].relative_to(ROOT)
+    out = tmp_path / "out"
+    args = ["build", str(relative), str(SEEDS[0]), "seeds", "-o", str(out), "--format", "epub"]
+    assert cli.main([*args, "--jobs", "1", "-v", *CONFIG]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    built = [line.split(" → ")[0] for line in lines if line.startswith("built ")]
+    assert sorted(built) == [f"built       {seed.relative_to(ROOT)}" for seed in SEEDS]
+    assert lines[-1].startswith(f"{len(SEEDS)} issues: {len(SEEDS)} built, 0 up to date, 0 failed")
+
+
 NO_OP = """
 import sys
 from typeset.cli import main

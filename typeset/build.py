@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -239,15 +240,19 @@ def _plan(
     shared = shared_inputs(config, hashes)
     jobs: list[_Job] = []
     decided: list[IssueResult] = []
-    owners: dict[str, Path] = {}
+    owners: dict[Path, Path] = {}  # output → the issue file that writes it
     for path in dict.fromkeys(files):
-        if path.stem in owners:
-            reason = f"same output names as {owners[path.stem]} (issue files need distinct names)"
+        outputs = planned_outputs(path.stem, out_dir, config.formats, config.editions)
+        taken = [o.path for o in outputs if o.path in owners]
+        if taken:
+            reason = (
+                f"would write {taken[0].name} over the output of {owners[taken[0]]}"
+                " (issue files need distinct names)"
+            )
             decided.append(IssueResult(path, "failed", reason=reason, exit_code=EXIT_BAD_INPUT))
             continue
-        owners[path.stem] = path
+        owners.update(dict.fromkeys((o.path for o in outputs), path))
         issue_hash = hashes.file(path)
-        outputs = planned_outputs(path.stem, out_dir, config.formats, config.editions)
         inputs = {
             o.path: output_inputs(shared, config, path.stem, issue_hash, o.edition, o.format)
             for o in outputs
@@ -337,12 +342,18 @@ def _run_parallel(
     import typeset.preflight
     import typeset.reader  # noqa: F401
 
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = None
+    # SIGINT is held while the workers are forked, so none is interrupted before it ignores it.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        futures = {
-            pool.submit(build_file, job.path, job.outputs, config, force, debug): job
-            for job in todo
-        }
+        try:
+            pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts, initargs=(held,))
+            futures = {
+                pool.submit(build_file, job.path, job.outputs, config, force, debug): job
+                for job in todo
+            }
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -353,9 +364,30 @@ def _run_parallel(
                 )
             finish(result, job)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            _stop(pool)
         raise
     pool.shutdown()
+
+
+def _ignore_interrupts(mask: set[signal.Signals]) -> None:
+    """In a worker: Ctrl-C, sent to every process of the terminal's group, is the parent's
+    to handle (it stops the workers and says so once), so no worker prints a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End an interrupted run now: drop the queued issues and end the workers mid-issue.
+
+    Their temporaries are removed by the next build; waiting for them to finish would keep
+    an interrupted command running for as long as the slowest issue being built.
+    """
+    # The executor offers no public way to end its workers; `_processes` maps pid → Process.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _size(path: Path) -> int:

@@ -35,18 +35,19 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _issue_files(paths: list[str], verb: str) -> list[Path]:
-    """Files as given; folders mean the *.txt in them; nothing means seeds/.
+    """Files as given, each once; folders mean the *.txt in them; nothing means seeds/.
 
     Empty only after saying so on stderr: a command given nothing to `verb` fails (exit 2).
     """
-    found: list[Path] = []
+    found: dict[Path, Path] = {}  # where the file is → the first name it was given by
     for name in paths or [DEFAULT_INPUT]:
         path = Path(name)
-        found += sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        for file in sorted(path.glob("*.txt")) if path.is_dir() else [path]:
+            found.setdefault(file.resolve(), file)
     if not found:
         names = ", ".join(paths) or DEFAULT_INPUT
         print(f"typeset: {names}: no issue files (*.txt) to {verb}", file=sys.stderr)
-    return found
+    return list(found.values())
 
 
 def _csv(allowed: tuple[str, ...]):
