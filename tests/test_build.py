@@ -6,6 +6,7 @@ Builds write EPUBs only where the format does not matter, as they are the quicke
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import time
 from dataclasses import replace
 from importlib.metadata import packages_distributions
 from pathlib import Path
+from stat import S_ISDIR
 
 import pytest
 
@@ -461,6 +463,45 @@ def test_write_atomically_keeps_the_previous_file_or_nothing(tmp_path: Path, err
     assert [p.name for p in tmp_path.iterdir()] == (["x.pdf"] if previous else [])
     if previous is not None:
         assert target.read_bytes() == previous
+
+
+def _record_syncs(monkeypatch, refuse_folders: bool = False) -> list[tuple[str, object]]:
+    """Calls to os.fsync (what was synced: "file" or the folder's inode) and os.replace."""
+    calls: list[tuple[str, object]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        status = os.fstat(descriptor)
+        is_folder = S_ISDIR(status.st_mode)
+        calls.append(("fsync", status.st_ino if is_folder else "file"))
+        if is_folder and refuse_folders:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(descriptor)
+
+    def replace(source, target) -> None:
+        calls.append(("replace", Path(target).name))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+def test_write_atomically_syncs_the_file_then_the_rename(tmp_path: Path, monkeypatch):
+    calls = _record_syncs(monkeypatch)
+    target = tmp_path / "x.pdf"
+    write_atomically(target, lambda path: path.write_bytes(b"%PDF-1.7 whole"))
+    folder = tmp_path.stat().st_ino
+    assert calls == [("fsync", "file"), ("replace", "x.pdf"), ("fsync", folder)]
+    assert target.read_bytes() == b"%PDF-1.7 whole"
+
+
+def test_a_folder_that_cannot_be_synced_still_gets_the_file(tmp_path: Path, monkeypatch):
+    calls = _record_syncs(monkeypatch, refuse_folders=True)
+    target = tmp_path / "x.pdf"
+    write_atomically(target, lambda path: path.write_bytes(b"%PDF-1.7 whole"))
+    assert calls[-1] == ("fsync", tmp_path.stat().st_ino)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
 
 
 def _half_then(error: type[BaseException]):

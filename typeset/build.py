@@ -92,8 +92,8 @@ def _partial_name(target: Path) -> Path:
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     """Run `write` on a temporary path in the target's folder, then rename it into place.
 
-    The temporary is flushed to disk before the rename, so after a crash the target holds
-    the old bytes or the new ones, whole.
+    The temporary is flushed to disk before the rename, and the folder after it, so after a
+    crash the target holds the old bytes or the new ones, whole.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _partial_name(target)
@@ -104,6 +104,20 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries, so a rename in it survives a crash.
+
+    Some filesystems refuse to sync a folder; the rename then is as durable as they allow.
+    """
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _alive(pid: int) -> bool:
