@@ -125,19 +125,6 @@ def _new_version(folder: Path, config: Config, monkeypatch) -> Config:
     return config
 
 
-def _edit_source(folder: Path, config: Config, monkeypatch) -> Config:
-    sources = folder / "package"
-    shutil.copytree(manifest.PACKAGE_DIR, sources, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(manifest, "PACKAGE_DIR", sources)
-    return config
-
-
-def _edit_copied_source(folder: Path, config: Config, monkeypatch) -> Config:
-    with (manifest.PACKAGE_DIR / "build.py").open("a", encoding="utf-8") as source:
-        source.write("\n# a change\n")
-    return config
-
-
 def _set_source_date(folder: Path, config: Config, monkeypatch) -> Config:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     return config
@@ -201,12 +188,22 @@ def test_a_changed_dependency_rebuilds(change: str, project, tmp_path: Path, mon
     assert build([issue], out, config)[1].states() == {"a.txt": "up to date"}
 
 
+def _copy_sources(folder: Path, monkeypatch) -> Path:
+    """A copy of typeset's sources in `folder`, hashed by builds in place of the real ones."""
+    sources = folder / "package"
+    shutil.copytree(manifest.PACKAGE_DIR, sources, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(manifest, "PACKAGE_DIR", sources)
+    return sources
+
+
 def test_a_changed_typeset_source_rebuilds(tmp_path: Path, monkeypatch):
     issue = issue_copy(tmp_path / "in")
     out = tmp_path / "out"
-    _edit_source(tmp_path, EPUB, monkeypatch)
+    sources = _copy_sources(tmp_path, monkeypatch)
     assert build([issue], out)[0] == 0
-    _edit_copied_source(tmp_path, EPUB, monkeypatch)
+    assert not sources.is_relative_to(ROOT)
+    with (sources / "build.py").open("a", encoding="utf-8") as source:
+        source.write("\n# a change\n")
     [result] = build([issue], out)[1].results
     assert (result.state, result.why) == ("built", "sources changed")
 
@@ -631,25 +628,34 @@ def test_an_interrupted_parallel_build_says_one_line_and_ends_its_workers(
     assert list(out.glob("*.epub")) == []
 
 
-def test_sigkill_of_a_parallel_build_at_its_first_write(tmp_path: Path):
-    """The real command, unpatched, killed with its workers as soon as a write begins."""
+def test_sigkill_of_a_parallel_build_mid_write(tmp_path: Path):
+    """The command and its two workers killed while the workers are writing: the outputs
+    stay as they were, and the next build removes the dead workers' temporaries.
+
+    The writer holds its half-written temporary: an unpatched EPUB is written in a few
+    milliseconds, too quickly to be sure of catching it in the act."""
     out = tmp_path / "out"
     files = [issue_copy(tmp_path / "in", seed, seed.name) for seed in SEEDS[:2]]
     assert build(files, out)[0] == 0
     before = {p.name: p.read_bytes() for p in out.glob("*.epub")}
-    command = [sys.executable, "-m", "typeset.cli", "build", *map(str, files), "-o", str(out)]
-    command += ["--format", "epub", "--force", "--jobs", "2"]
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", HOLD_MID_WRITE, str(ready), "build", *map(str, files)]
+    command += ["-o", str(out), "--format", "epub", "--force", "--jobs", "2"]
     process = subprocess.Popen(command, cwd=tmp_path, start_new_session=True)
     try:
-        while process.poll() is None and not partials(out):
-            time.sleep(0.001)
+        _wait_for(ready, process)
+        left = partials(out)
+        assert left and all(p.stat().st_size > 0 for p in left)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    assert process.returncode == -signal.SIGKILL
     _wait_until_dead(process.pid)
     assert {p.name: p.read_bytes() for p in out.glob("*.epub")} == before
-    assert build(files, out)[0] == 0 and partials(out) == []
+    status, recorder = build(files, out)
+    assert status == 0 and partials(out) == []
+    assert all(any(p.name in m for m in recorder.messages) for p in left)
+    assert set(recorder.states().values()) == {"up to date"}
 
 
 def _wait_until_dead(group: int, seconds: float = 30) -> None:
@@ -666,7 +672,7 @@ def _wait_until_dead(group: int, seconds: float = 30) -> None:
                 running.append(stat.parent.name)
         if not running:
             return
-        time.sleep(0.01)
+        time.sleep(0.05)
     raise AssertionError(f"processes {running} still run after SIGKILL")
 
 
