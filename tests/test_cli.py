@@ -177,6 +177,40 @@ def test_a_file_given_twice_is_built_and_counted_once(tmp_path: Path, capsys, mo
     assert lines[-1].startswith(f"{len(SEEDS)} issues: {len(SEEDS)} built, 0 up to date, 0 failed")
 
 
+WARN_PER_OUTPUT = """
+import logging, sys
+import typeset.epub
+from typeset.cli import main
+
+real = typeset.epub.write_epub
+
+def write_epub(issue, path, config, **options):
+    logging.getLogger("typeset.html").warning("%s: a library warning", issue.id)
+    real(issue, path, config, **options)
+
+typeset.epub.write_epub = write_epub
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_library_warnings_only_with_verbose_once_per_issue(tmp_path: Path, jobs: str):
+    """Each issue's two EPUBs log a warning each: none shown by default, one line with -v."""
+    args = ["build", *map(str, SEEDS[:2]), "-o", "out", "--format", "epub", "--edition", "all"]
+    args += ["--jobs", jobs, *CONFIG]
+    for verbose in ([], ["-v"]):
+        run = subprocess.run(
+            [sys.executable, "-c", WARN_PER_OUTPUT, *args, *verbose, "--force"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+        assert run.returncode == 0, run.stderr
+        warned = [line for line in run.stderr.splitlines() if "a library warning" in line]
+        expected = [f"typeset: {seed}: {seed.stem}: a library warning" for seed in SEEDS[:2]]
+        assert sorted(warned) == (expected if verbose else [])
+
+
 NO_OP = """
 import sys
 from typeset.cli import main

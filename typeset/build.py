@@ -12,11 +12,12 @@ date needs no reader, layout engine or converter, so this module imports them on
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -199,14 +200,28 @@ def build_file(
 ) -> IssueResult:
     """Read, check and build one issue file; every failure becomes the result's reason.
 
-    Runs in a worker process, so it returns what happened instead of printing it.
+    Runs in a worker process, so it returns what happened instead of printing it. Warnings
+    typeset's modules log become messages, once each, only when `debug` asks for them:
+    preflight already reports what they say.
     """
+    start = time.perf_counter()
+    result = IssueResult(path, "failed")
+    with _library_warnings() as warnings:
+        _build_file(path, outputs, config, force, debug, result)
+    if debug:
+        result.messages += [f"typeset: {path}: {w}" for w in dict.fromkeys(warnings)]
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _build_file(
+    path: Path, outputs: list[Output], config: Config, force: bool, debug: bool, result: IssueResult
+) -> None:
     from typeset import preflight
     from typeset.errors import InputError
     from typeset.reader import read_issue
 
     start = time.perf_counter()
-    result = IssueResult(path, "failed")
     stages = result.timings
     try:
         issue = read_issue(path)
@@ -230,8 +245,28 @@ def build_file(
         if debug:
             reason += "\n" + traceback.format_exc().rstrip()
         result.reason, result.exit_code = reason, EXIT_FAILED
-    result.seconds = time.perf_counter() - start
-    return result
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _library_warnings() -> Iterator[list[str]]:
+    """The warnings typeset's modules log meanwhile, kept for the issue's result: in a worker
+    process nothing else would carry them to the parent, and each output would repeat them."""
+    collector = _Collector()
+    logger = logging.getLogger("typeset")
+    logger.addHandler(collector)
+    try:
+        yield collector.lines
+    finally:
+        logger.removeHandler(collector)
 
 
 @dataclass

@@ -8,6 +8,7 @@ so `typeset build` on an up-to-date output folder answers at once.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -240,8 +241,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_library_warnings() -> None:
+    """typeset's modules log warnings that preflight already reports, and that a build passes
+    on with -v as `typeset:` lines (`typeset.build`). Without a handler of its own, Python
+    would print each one bare, once per output, through the progress bar."""
+    logger = logging.getLogger("typeset")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _quiet_library_warnings()
     try:
         return args.run(args)
     except ConfigError as exc:
