@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
@@ -46,3 +47,25 @@ def fidelity() -> ModuleType:
 
 def gold_path(seed: Path) -> Path:
     return ARTICLE_MODEL / "gold" / f"{seed.stem}.json"
+
+
+def assert_matches_gold(path: Path, gold: dict, scorer: ModuleType, floors: dict) -> None:
+    """The reader's model of the issue file at `path` scores at least `floors` against
+    `gold` and finds every one of its articles."""
+    from typeset.reader import read_issue
+
+    scores = scorer.score(gold, read_issue(path).to_dict())
+    for metric, floor in floors.items():
+        assert scores[metric] >= floor, (metric, scores)
+    assert scores["articles"] == f"{len(gold['articles'])}/{len(gold['articles'])}"
+
+
+def assert_keeps_every_character(path: Path, fidelity: ModuleType) -> dict:
+    """The reader's model of the issue file at `path` holds exactly the file's characters;
+    returns the model."""
+    from typeset.reader import read_issue
+
+    model = read_issue(path).to_dict()
+    want = Counter(fidelity.norm(path.read_text(encoding="utf-8")))
+    assert Counter(fidelity.norm(fidelity.rebuild(model))) == want
+    return model

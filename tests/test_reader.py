@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, gold_path
+from tests.conftest import SEEDS, assert_keeps_every_character, assert_matches_gold, gold_path
 from typeset.errors import InputError
 from typeset.model import Figure, Heading, Note, Paragraph
 from typeset.reader import parse_text, read_issue
@@ -26,17 +26,12 @@ def test_there_are_seeds():
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_seed_matches_gold(seed: Path, scorer):
     gold = json.loads(gold_path(seed).read_text(encoding="utf-8"))
-    scores = scorer.score(gold, read_issue(seed).to_dict())
-    for metric, floor in THRESHOLDS.items():
-        assert scores[metric] >= floor, (metric, scores)
-    assert scores["articles"] == f"{len(gold['articles'])}/{len(gold['articles'])}"
+    assert_matches_gold(seed, gold, scorer, THRESHOLDS)
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_seed_keeps_every_character(seed: Path, fidelity):
-    model = read_issue(seed).to_dict()
-    want = Counter(fidelity.norm(seed.read_text(encoding="utf-8")))
-    assert Counter(fidelity.norm(fidelity.rebuild(model))) == want
+    assert_keeps_every_character(seed, fidelity)
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assert_keeps_every_character, assert_matches_gold
 from typeset.model import byline_names
 from typeset.reader import read_issue
 
@@ -38,18 +39,12 @@ def test_gold_keeps_every_character(path: Path, fidelity):
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
 def test_unseen_file_matches_gold(path: Path, scorer):
-    gold = _gold(path)
-    scores = scorer.score(gold, read_issue(path).to_dict())
-    for metric, floor in FLOORS[path.stem].items():
-        assert scores[metric] >= floor, (metric, scores)
-    assert scores["articles"] == f"{len(gold['articles'])}/{len(gold['articles'])}"
+    assert_matches_gold(path, _gold(path), scorer, FLOORS[path.stem])
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
 def test_unseen_file_keeps_every_character(path: Path, fidelity):
-    model = read_issue(path).to_dict()
-    want = Counter(fidelity.norm(path.read_text(encoding="utf-8")))
-    assert Counter(fidelity.norm(fidelity.rebuild(model))) == want
+    model = assert_keeps_every_character(path, fidelity)
     assert not [d for d in model["diagnostics"] if d["code"] == "reader-mismatch"]
 
 
