@@ -15,7 +15,7 @@ from typeset import preflight
 from typeset.config import Config
 from typeset.fonts import covered_codepoints
 from typeset.model import Article, Diagnostic, Figure, Heading, Issue, Note, Paragraph
-from typeset.pictures import figure_image
+from typeset.pictures import supplied
 from typeset.punctuation import normalize_issue
 from typeset.reader import parse_text, read_issue
 
@@ -376,13 +376,13 @@ def test_figure_without_image_reported_and_numbered_in_issue_order(config):
     diagnostics = found(preflight.check(two, config), "figure-without-image")
     assert [(d.line, d.severity) for d in diagnostics] == [(4, "info")]
     assert "figure 1" in diagnostics[0].message and "第一张图" in diagnostics[0].message
-    assert figure_image(two, 1, config) is None
-    assert figure_image(two, 2, config) == folder / "2.jpg"
-    assert figure_image(two, 3, config) == (config.image_dir / "x.png").resolve()
+    assert supplied(two, config)[0] is None
+    assert supplied(two, config)[1] == folder / "2.jpg"
+    assert supplied(two, config)[2] == (config.image_dir / "x.png").resolve()
     (folder / "1.png").write_bytes(b"\x89PNG")
-    assert figure_image(two, 1, config) == folder / "1.png"
+    assert supplied(two, config)[0] == folder / "1.png"
     with pytest.raises(IndexError):
-        figure_image(two, 4, config)
+        supplied(two, config)[3]
 
 
 def test_a_named_picture_is_read_only_from_the_image_folder(config, tmp_path):
@@ -397,7 +397,7 @@ def test_a_named_picture_is_read_only_from_the_image_folder(config, tmp_path):
         ("/etc/passwd", None),
     ]:
         single = issue(Figure("图", image=name, line=4))
-        assert figure_image(single, 1, config) == expected, name
+        assert supplied(single, config)[0] == expected, name
     outside = issue(Figure("图", image="/etc/passwd", line=4))
     assert found(preflight.check(outside, config), "figure-without-image")
 

@@ -38,12 +38,12 @@ from ebooklib import epub
 from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 
+from typeset import pictures
 from typeset.config import Config
 from typeset.dates import edition_date
 from typeset.furniture import publication_name, words_converter
 from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
-from typeset.pictures import figure_image
 from typeset.punctuation import NO_LINE_START
 from typeset.templating import environment
 
@@ -201,6 +201,7 @@ def book_columns(issue: Issue, source: Issue, config: Config) -> list[Column]:
     XML-safe copy, by the rule preflight reports with.
     """
     columns: list[Column] = []
+    supplied = pictures.supplied(source, config)
     figures = 0
     number = 0
     for index, (name, articles) in enumerate(issue.columns, start=1):
@@ -211,7 +212,7 @@ def book_columns(issue: Issue, source: Issue, config: Config) -> list[Column]:
             for block in article.blocks:
                 if isinstance(block, Figure):
                     figures += 1
-                    path = figure_image(source, figures, config)
+                    path = supplied[figures - 1]
                     picture = _picture(path, figures) if path else None
                     blocks.append(BookBlock(block, figures, picture))
                 else:

@@ -124,13 +124,9 @@ def icc_components(profile: Path) -> tuple[str, ...]:
         raise ValueError(f"{profile}: not an RGB, CMYK or grey ICC profile") from None
 
 
-def figure_image(config: Config, issue: Issue, number: int) -> Path | None:
-    """The picture supplied for the issue's `number`-th figure (`typeset.pictures`), if it exists.
-
-    A named picture that is missing leaves the frame in place and says so, rather than
-    letting WeasyPrint print the image's alternative text.
-    """
-    path = pictures.figure_image(issue, number, config)
+def existing_picture(issue: Issue, path: Path | None, number: int) -> Path | None:
+    """The supplied picture if its file exists. A named picture that is missing leaves the
+    frame in place and says so, rather than letting WeasyPrint print the alternative text."""
     if path is None or path.is_file():
         return path
     LOGGER.warning("%s: picture %s for figure %d not found", issue.id, path, number)
@@ -140,6 +136,7 @@ def figure_image(config: Config, issue: Issue, number: int) -> Path | None:
 def print_columns(issue: Issue, config: Config) -> list[PrintColumn]:
     """Column runs with anchors for contents and bookmarks, figures numbered in print order."""
     columns: list[PrintColumn] = []
+    supplied = pictures.supplied(issue, config)
     figures = 0
     index = 0
     for column_index, (name, articles) in enumerate(issue.columns, start=1):
@@ -150,7 +147,7 @@ def print_columns(issue: Issue, config: Config) -> list[PrintColumn]:
             for block in article.blocks:
                 if isinstance(block, Figure):
                     figures += 1
-                    image = figure_image(config, issue, figures)
+                    image = existing_picture(issue, supplied[figures - 1], figures)
                     url = image.resolve().as_uri() if image else None
                     blocks.append(PrintBlock(block, figures, url))
                 else:

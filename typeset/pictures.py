@@ -23,19 +23,14 @@ def figures(issue: Issue) -> Iterator[Figure]:
         yield from (b for b in article.blocks if isinstance(b, Figure))
 
 
-def figure_image(issue: Issue, n: int, config: Config) -> Path | None:
-    """The picture supplied for the issue's `n`-th figure (from 1), or None.
-
-    Raises IndexError when the issue has fewer than `n` figures.
-    """
-    figure = next((f for k, f in enumerate(figures(issue), 1) if k == n), None)
-    if figure is None:
-        raise IndexError(f"issue {issue.id} has no figure {n}")
-    return picture(issue, n, figure, config)
+def supplied(issue: Issue, config: Config) -> list[Path | None]:
+    """The picture for each of the issue's figures, in print order (None: none supplied).
+    Writers number figures as they lay them out and take the n-th entry."""
+    return [picture(issue, n, figure, config) for n, figure in enumerate(figures(issue), 1)]
 
 
 def picture(issue: Issue, n: int, figure: Figure, config: Config) -> Path | None:
-    """`figure_image` for a figure already found."""
+    """The picture supplied for `figure`, the issue's `n`-th (from 1), or None."""
     if figure.image:
         folder = config.image_dir.resolve()
         path = (folder / figure.image).resolve()
