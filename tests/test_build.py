@@ -538,7 +538,7 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, 
 
 
 HOLD_MID_WRITE = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 import typeset.epub
 from typeset.cli import main
@@ -549,7 +549,7 @@ def write_epub(issue, path, config, **options):
     real(issue, path, config, **options)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    Path(sys.argv[1]).touch()
+    Path(sys.argv[1], str(os.getpid())).touch()
     time.sleep(600)
 
 typeset.epub.write_epub = write_epub
@@ -557,9 +557,13 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+def _wait_for(
+    ready: Path, process: subprocess.Popen, writers: int = 1, seconds: float = 120
+) -> None:
+    """Wait until `writers` patched writers hold their half-written files (each leaves a
+    mark named by its pid in `ready`)."""
     deadline = time.monotonic() + seconds
-    while not path.exists():
+    while len(list(ready.iterdir())) < writers:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the build never reached the write"
         time.sleep(0.02)
@@ -574,6 +578,7 @@ def test_sigkill_mid_write_leaves_previous_output_or_nothing(tmp_path: Path, pre
         assert build([issue], out)[0] == 0
         before = (out / "a.epub").read_bytes()
     ready = tmp_path / "ready"
+    ready.mkdir()
     command = [sys.executable, "-c", HOLD_MID_WRITE, str(ready), "build", str(issue)]
     command += ["-o", str(out), "--format", "epub", "--force", "--jobs", "1"]
     process = subprocess.Popen(command, cwd=tmp_path, start_new_session=True)
@@ -605,6 +610,7 @@ def test_an_interrupted_parallel_build_says_one_line_and_ends_its_workers(
     files = [issue_copy(tmp_path / "in", seed, seed.name) for seed in SEEDS[:2]]
     out = tmp_path / "out"
     ready = tmp_path / "ready"
+    ready.mkdir()
     command = [sys.executable, "-c", HOLD_MID_WRITE, str(ready), "build", *map(str, files)]
     command += ["-o", str(out), "--format", "epub", "--force", "--jobs", "2"]
     process = subprocess.Popen(
@@ -639,13 +645,14 @@ def test_sigkill_of_a_parallel_build_mid_write(tmp_path: Path):
     assert build(files, out)[0] == 0
     before = {p.name: p.read_bytes() for p in out.glob("*.epub")}
     ready = tmp_path / "ready"
+    ready.mkdir()
     command = [sys.executable, "-c", HOLD_MID_WRITE, str(ready), "build", *map(str, files)]
     command += ["-o", str(out), "--format", "epub", "--force", "--jobs", "2"]
     process = subprocess.Popen(command, cwd=tmp_path, start_new_session=True)
     try:
-        _wait_for(ready, process)
+        _wait_for(ready, process, writers=2)
         left = partials(out)
-        assert left and all(p.stat().st_size > 0 for p in left)
+        assert len(left) == 2 and all(p.stat().st_size > 0 for p in left)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
