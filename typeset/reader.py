@@ -17,24 +17,34 @@ from how Chinese periodicals are laid out, never from the words of a particular 
   holds names or a role, or opens with a role ("本报记者 …", "通讯员 …", "文/…", "文/图 …");
   a ■ before other words bullets a display line (a brief's headline). A deck is a display line
   between the headline and the byline. A news story's dateline credit run into its first
-  paragraph ("本报讯(记者 …)", "…电(记者 …)") is its byline.
+  paragraph ("本报讯(记者 …)", "…电(记者 …)") is its byline. A signature under the body
+  ("■ 本报评论员", "■ 江帆", as commentaries are signed) is the byline and closes the
+  article. An editor's note (编者按) under the headline is its deck.
+* A caption may wrap to a second line when a credit is set under it; a news agency's "(…社发)"
+  is a credit. A headline set in stacked lines may ask or exclaim (a line ending in ？ or ！).
 * An author's note closes an article in parentheses, or without them when it opens with its
   role ("作者系…", "作者单位:…").
 * Under a brief-news banner (…简讯, …快讯, …速递, …) each item is an article of its own: a
   display line after a finished paragraph heads the next item, though it has the shape of
   the items before it (sub-heads elsewhere are told by that shared shape).
 * Sub-heads come in series of one shape (numbered 一、二、…, two stacked lines, or one line
-  of two phrases). A display line that matches no series either starts a new article (it
-  carries headline traits, or the text before it was cut off) or is the head of a paragraph
-  split by a break. A staff piece (bylined) closes without a source line, so after its last
-  finished paragraph one unbroken phrase (no clause separator, which a paragraph's head
-  nearly always has) heads the next article.
+  of two phrases), within one article: a source line, a byline or a banner over a display
+  line ends the search for a series, and a marked heading that has none is a headline. A
+  display line that matches no series either starts a new article (it carries headline
+  traits, or the text before it was cut off) or is the head of a paragraph split by a break.
+  A staff piece (bylined) closes without a source line, so after its last finished
+  paragraph one unbroken phrase (no clause separator, which a paragraph's head nearly always
+  has) heads the next article.
 * A paragraph whose text stops without sentence-ending punctuation continues in the next
   paragraph block; a caption that fell into that break becomes a figure after the joined
   paragraph. No printed line opens with closing punctuation (避头点: ” 」 ） ， 。 …), so a
   block that does continues the paragraph before it, however finished that one looked.
   A skipped sub-head number (二 → 四) shows text was lost; the break before the next number
-  is then left cut.
+  is then left cut. Speech broken off by a dash and closed by its quote (——”) is finished.
+* A line of its own ending in a colon announces what follows: body text, and two or more
+  short lines under it are a list, one paragraph per item, each complete as it stands.
+* The banner in force, repeated at a page head inside a paragraph's break, is page
+  furniture: the paragraph joins across it.
 * A source "(转自…)" closes an article; blocks set after it and before the next headline
   belong to that next article (the layout put them before their headline).
 """
@@ -64,6 +74,7 @@ _MAX_CAPTION = 40
 _MAX_BANNER = 16  # a topic banner (专栏) such as 学习贯彻党的二十届四中全会精神
 _MAX_BYLINE = 40
 _MAX_DECK = 160
+_MAX_LIST_LINE = 24  # an item of a list announced with a colon (names, titles)
 
 # Markdown heading marks come in pairs ("## "), as the contract's fidelity check counts them:
 # a lone "#" is text.
@@ -94,6 +105,8 @@ _DATELINE = re.compile(
 # What a marked byline line holds: names alone ("■ 陈琼瑛 王克修") or a role and names. Any
 # other marked line is a bulleted display line, e.g. a brief's headline ("■ 某区召开…").
 _NAMES_ONLY = re.compile(rf"^{_NAMES}$")
+# A signature naming the staff rather than a person: "■ 本报评论员", "■ 本刊编辑部".
+_STAFF = re.compile(r"^(?:本报|本刊|特约)?(?:评论员|评论部|编辑部)$")
 # An author's note set without parentheses at an article's end: "作者系…", "作者单位：…".
 _AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:系|为|均为|均系|单位|简介)")
 # Attribution notes close an article as a source line does: "（来源：…）", "（作者单位：…）".
@@ -102,11 +115,16 @@ _CLOSING_NOTE = re.compile(r"^[(（]?\s*(?:来源|稿源|(?:本文)?作者|责�
 _BRIEFS_COLUMN = ("简讯", "快讯", "短讯", "速递", "速览", "集锦", "简报", "扫描", "传真")
 _SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _TRAILING_SOURCE = re.compile(r"^(.*\S)\s*[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
-_CREDIT_BODY = r"(?:图片来源|图源|图片)\s*[:：][^()（）]+|[^()（）]+供图|[^()（）]*摄"
+# A picture's credit: its source, who supplied it, who took it, or a news agency's "…社发".
+_CREDIT_BODY = (
+    r"(?:图片来源|图源|图片)\s*[:：][^()（）]+|[^()（）]+供图|[^()（）]*摄|[^()（）\s]{1,12}社发"
+)
 _CREDIT = re.compile(rf"^[(（]\s*({_CREDIT_BODY})\s*[)）]$")
 _CAPTION_WITH_CREDIT = re.compile(
     rf"^([^()（）]{{2,{_MAX_CAPTION}}}?)\s*[(（]\s*({_CREDIT_BODY})\s*[)）]$"
 )
+# An editor's note (编者按) set under a headline introduces the piece, as a deck does.
+_EDITORS_NOTE = re.compile(r"^[【\[]?(?:编者按|编者的话|编前语|编者附言)")
 _PARENTHETICAL = re.compile(r"^[(（].+[)）]$")
 _NUMBERED = re.compile(
     r"^(?:([一二三四五六七八九十]{1,3})、|[(（]([一二三四五六七八九十]{1,3})[)）]|(\d{1,2})[.、．](?!\d))"
@@ -144,6 +162,8 @@ class _State:
     # Banners repeating the column already in force: the model sets a column once per run
     # of its articles, so the self-check counts these apart.
     repeated_banners: list[str] = field(default_factory=list)
+    # ids of paragraphs that are list items: complete without closing punctuation.
+    list_items: set[int] = field(default_factory=set)
 
     def note(self, code: str, severity: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(code, severity, line, message))
@@ -227,7 +247,7 @@ def _whole_line_item(line: str, number: int, gap: int) -> _Item | None:
     """A byline, source, credit, note or captioned figure that `line` is as a whole."""
     if m := _BYLINE_MARK.match(line):
         rest = m.group(2).strip()
-        if not (_NAMES_ONLY.match(rest) or _BYLINE_WORDS.match(rest)):
+        if not (_NAMES_ONLY.match(rest) or _BYLINE_WORDS.match(rest) or _STAFF.match(rest)):
             return _Item("text", [rest if m.group(1) == "■" else line], number, gap, marked=True)
         return _Item("byline", [rest if m.group(1) == "■" else line], number, gap)
     if m := _SOURCE.match(line):
@@ -251,7 +271,7 @@ def _append(items: list[_Item], item: _Item) -> None:
     """Add an item, merging it into the one above when they form one display block."""
     last = items[-1] if items else None
     credit_only = item.kind == "figure" and not item.lines
-    if last and credit_only and item.gap <= 1 and _is_caption_text(last):
+    if last and credit_only and item.gap <= 1 and _is_caption_text(last, lines=2):
         last.kind, last.credit = "figure", item.credit  # a credit set under its caption
         return
     bare_credit = item.kind == "figure" and _BARE_CREDIT.match(item.text)
@@ -267,7 +287,7 @@ def _append(items: list[_Item], item: _Item) -> None:
         and len(last.lines) < 3
         and not last.lead
         and not item.lead
-        and all(_is_display_line(x) for x in (*last.lines, item.text))
+        and all(_is_stacked_line(x) for x in (*last.lines, item.text))
     ):
         last.lines.append(item.text)
         last.marked = last.marked or item.marked
@@ -281,6 +301,8 @@ def _append(items: list[_Item], item: _Item) -> None:
 
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
+    if stripped.endswith("——") and len(stripped) < len(text):
+        return True  # speech broken off by a dash and closed by its quote: “路还没修完——”
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
@@ -303,21 +325,30 @@ def _is_display_line(text: str, limit: int = _MAX_DISPLAY) -> bool:
     return not _ends_sentence(text) and sum(text.count(c) for c in _SEPARATORS) <= 2
 
 
+def _is_stacked_line(text: str) -> bool:
+    """A line of a headline or sub-head set in lines under each other. A headline may ask or
+    exclaim, so such a line may end in ？ or ！ (a paragraph's never stands in a stack)."""
+    return _is_display_line(text[:-1] if len(text) > 1 and text[-1] in "？?！!" else text)
+
+
 def _is_display(item: _Item) -> bool:
     if item.kind != "text" or item.lead:
         return False
     if item.marked or len(item.lines) > 1:
         return True
-    return _is_display_line(item.text)
+    # A line of its own ending in a colon announces the text under it: body text.
+    return _is_display_line(item.text) and not item.text.endswith(("：", ":"))
 
 
-def _is_caption_text(item: _Item) -> bool:
+def _is_caption_text(item: _Item, lines: int = 1) -> bool:
+    """Whether `item` can be a caption of up to `lines` lines (a credit under it shows that a
+    caption wrapped to a second line)."""
     return (
         item.kind == "text"
-        and len(item.lines) == 1
+        and len(item.lines) <= lines
         and not item.marked
         and not item.lead
-        and len(item.text) <= _MAX_CAPTION
+        and len(item.text) <= _MAX_CAPTION * len(item.lines)
         and not _ends_sentence(item.text)
         and not _NUMBERED.match(item.text)
     )
@@ -399,6 +430,7 @@ def _assemble(items: list[_Item], state: _State) -> None:
     article: Article | None = None
     start = 0  # index of the current article's headline
     series = _Series(items)
+    list_left = 0  # items of a list still to come
     i = 0
     while i < len(items):
         item = items[i]
@@ -416,6 +448,16 @@ def _assemble(items: list[_Item], state: _State) -> None:
             else:
                 article.source = item.text
             expect_headline = True
+        elif _is_running_banner(items, i, state):
+            # The column's name repeated at a page head, fallen into a paragraph's break:
+            # page furniture, like a running head, so the paragraph joins across it.
+            state.repeated_banners.append(item.text)
+            state.note(
+                "repeated-banner",
+                "info",
+                item.line,
+                f"column banner 「{item.text}」 repeated inside a paragraph's break; printed once",
+            )
         elif _is_banner(items, i, expect_headline):
             if state.articles and state.articles[-1].column == item.text:
                 state.repeated_banners.append(item.text)
@@ -433,11 +475,24 @@ def _assemble(items: list[_Item], state: _State) -> None:
         elif item.kind == "note":
             _add_block(state, article, Note(item.text, item.line), expect_headline)
             expect_headline = expect_headline or bool(_CLOSING_NOTE.match(item.text))
+        elif item.kind == "byline" and article is not None and not expect_headline:
+            # A signature under the body (a commentary's "■ 本报评论员") closes the article.
+            if article.byline is None:
+                article.byline = item.text
+            else:
+                article.blocks.append(Paragraph(item.text, None, item.line))
+            expect_headline = True
         elif expect_headline and _can_be_headline(item, after):
             article, start = _open_article(items, i, state), i
             i = _consume_head(items, i + 1, article)
             expect_headline = False
             continue
+        elif list_left or (not expect_headline and (list_left := _list_run(items, i, article))):
+            # An item of a list a paragraph announced with a colon: a paragraph of its own.
+            paragraph = Paragraph(item.text, item.lead, item.line)
+            state.list_items.add(id(paragraph))
+            article.blocks.append(paragraph)
+            list_left -= 1
         elif not expect_headline and _is_display(item) and after and after.kind != "source":
             role = _display_role(items, i, article, series.has_sibling(i, start))
             if role != "headline" and _in_briefs(state.column, item, article):
@@ -504,7 +559,25 @@ def _is_banner(items: list[_Item], i: int, expect_headline: bool) -> bool:
     if expect_headline:
         return True
     # Mid-article, only an unspaced name after finished text: spaced phrases are sub-heads.
-    return _is_paragraph(items[i - 1]) and (item.marked or " " not in item.text)
+    finished = _is_paragraph(items[i - 1]) or items[i - 1].kind == "figure"
+    return finished and (item.marked or " " not in item.text)
+
+
+def _is_running_banner(items: list[_Item], i: int, state: _State) -> bool:
+    """The banner in force, repeated between the two parts of a paragraph split by a page
+    break (the first part stops mid-sentence, the next is body text)."""
+    item = items[i]
+    article = state.articles[-1] if state.articles else None
+    if article is None or item.text != state.column or not _is_banner_text(item):
+        return False
+    last = article.blocks[-1] if article.blocks else None
+    after = items[i + 1] if i + 1 < len(items) else None
+    return (
+        isinstance(last, Paragraph)
+        and not _ends_sentence(last.text)
+        and _is_paragraph(after)
+        and not after.lead
+    )
 
 
 def _is_subtitle(item: _Item) -> bool:
@@ -527,30 +600,34 @@ def _can_be_headline(item: _Item, after: _Item | None) -> bool:
 
 class _Series:
     """Finds a display block's siblings: display blocks of its shape (numbering, stacking,
-    joining marks) whose longest lines differ by at most half, in its article, from the
-    article's headline up to the next source line.
+    joining marks) whose longest lines differ by at most half, in its article: from the
+    article's headline up to the next mark of an article's end or another's head (a source
+    line, a byline, or a banner over a display line).
 
     Blocks are indexed by shape and longest line, so each question costs one binary search
-    per compatible length, never a scan of the article: a file without source lines, where
-    "up to the next source" means the rest of the file, still parses in linear time.
+    per compatible length, never a scan of the article: a file without such marks, where
+    "up to the next mark" means the rest of the file, still parses in linear time.
     """
 
     def __init__(self, items: list[_Item]) -> None:
         self.items = items
         self.by_shape: dict[tuple, list[int]] = {}
-        self.next_source = [len(items)] * (len(items) + 1)
+        self.next_bound = [len(items)] * (len(items) + 1)
         for k in range(len(items) - 1, -1, -1):
-            source = items[k].kind == "source"
-            self.next_source[k] = k if source else self.next_source[k + 1]
+            after = items[k + 1] if k + 1 < len(items) else None
+            bound = items[k].kind in ("source", "byline") or (
+                _is_banner_text(items[k]) and after is not None and _is_display(after)
+            )
+            self.next_bound[k] = k if bound else self.next_bound[k + 1]
         for k, item in enumerate(items):
             if _is_display(item):
                 self.by_shape.setdefault((_shape(item), _longest(item)), []).append(k)
 
     def has_sibling(self, i: int, start: int) -> bool:
-        """Whether a display block between `start` (the headline) and the next source line
+        """Whether a display block between `start` (the headline) and the next article mark
         after `i` has the shape of `items[i]`."""
         item = self.items[i]
-        end = self.next_source[i]
+        end = self.next_bound[i]
         shape, length = _shape(item), _longest(item)
         for other in range(max(1, length * 2 // 3), length * 3 // 2 + 1):
             if max(length, other) > 1.5 * min(length, other):
@@ -587,7 +664,8 @@ def _display_role(items: list[_Item], i: int, article: Article, siblings: bool) 
     if after_cut:
         score += 2
     if not siblings:
-        score += 2
+        # Sub-heads come in series: a heading the file marks that has none is a headline.
+        score += 3 if item.marked and not after_cut else 2
     if longest > (16 if len(item.lines) > 1 else 24):
         score += 1
     if after.kind == "byline":
@@ -609,6 +687,31 @@ def _display_role(items: list[_Item], i: int, article: Article, siblings: bool) 
     if len(item.lines) == 1 and not item.marked and not numbered and not siblings and not after_cut:
         return "fragment"
     return "subhead"
+
+
+def _list_run(items: list[_Item], i: int, article: Article | None) -> int:
+    """How many list items start at `i`: short single lines in a row (two or more) under a
+    paragraph that announces them with a colon ("名单如下：", "主要包括：")."""
+    last = article.blocks[-1] if article and article.blocks else None
+    if not (isinstance(last, Paragraph) and last.text.endswith(("：", ":"))):
+        return 0
+    count = 0
+    while i + count < len(items) and _is_list_line(items[i + count]):
+        count += 1
+    return count if count >= 2 else 0
+
+
+def _is_list_line(item: _Item) -> bool:
+    return (
+        item.kind == "text"
+        and len(item.lines) == 1
+        and not item.marked
+        and not item.lead
+        and len(item.text) <= _MAX_LIST_LINE
+        and _number(item) is None
+        and not _LEAD_IN.match(item.text)
+        and not _ends_sentence(item.text)
+    )
 
 
 def _in_briefs(column: str | None, item: _Item, article: Article) -> bool:
@@ -677,6 +780,14 @@ def _consume_head(items: list[_Item], j: int, article: Article) -> int:
     ):
         article.byline = m.group(1)
         items[j].lines[0] = m.group(2)
+    if (
+        article.deck is None
+        and j < len(items)
+        and _is_paragraph(items[j])
+        and _EDITORS_NOTE.match(items[j].text)
+    ):
+        article.deck = items[j].text
+        j += 1
     return j
 
 
@@ -720,7 +831,8 @@ def _repair_breaks(article: Article, state: _State) -> None:
                 _note_cut(state, blocks[open_at])
             blocks.append(block)
             last_paragraph = len(blocks) - 1
-            open_at = None if _ends_sentence(block.text) else last_paragraph
+            finished = _ends_sentence(block.text) or id(block) in state.list_items
+            open_at = None if finished else last_paragraph
         elif isinstance(block, Figure):
             if open_at is not None:
                 state.note(
