@@ -387,6 +387,16 @@ def test_landmarks(books):
         }
 
 
+def test_hidden_landmarks_stay_hidden(books):
+    """The style sheet's `nav {display: block}` beats the user agent's `[hidden]` rule."""
+    for name, book in books.items():
+        landmarks = xml(book, "nav.xhtml").find(".//h:nav[@id='landmarks']", NS)
+        assert landmarks.get("hidden") == "hidden", name
+        rules = css_rules(stylesheet(book))
+        assert "display: block" in rules["article, header, footer, hgroup, figure, figcaption, nav"]
+        assert rules["[hidden]"] == ["display: none"], name
+
+
 def test_semantic_markup(books):
     book = books["sample"]
     documents = article_documents(book)
