@@ -719,6 +719,14 @@ def test_vertical_book(books):
     ]
 
 
+def test_horizontal_text_spaces_han_from_latin(books):
+    """Print puts a quarter em between Han and Latin letters or digits; CSS Text 4 asks
+    the reading system for the same. Vertical text sets such runs upright instead."""
+    for name, book in books.items():
+        body = css_rules(stylesheet(book))["body"]
+        assert ("text-autospace: normal" in body) is not book.vertical, name
+
+
 def spans(element: etree._Element) -> list[tuple[str, str]]:
     return [(s.get("class"), text_of(s)) for s in element.iterfind(".//h:span", NS)]
 
