@@ -49,6 +49,8 @@ def stray_marks(text: str, near=is_chinese_context) -> list[str]:
         "共1,000人",
         "http://a.cn/?q=1&r=2",
         "Hello, world! (yes)",
+        "使用Wi-Fi; 5G网络",
+        "写作a;b的形式",
         "",
     ],
 )
@@ -68,6 +70,9 @@ def test_numbers_latin_and_formulas_stay(text):
         ("三方面工作:一是", "三方面工作：一是"),
         ("动态清零;坚持", "动态清零；坚持"),
         ("真的吗?", "真的吗？"),
+        # No number, time or formula uses a semicolon: between numbers it is a clause mark.
+        ("占比78.65%;31家", "占比78.65%；31家"),
+        ("8:30;9:30开会", "8:30；9:30开会"),
         ("好!", "好！"),
         # A run of marks converts together, from either side.
         ("真的?!", "真的？！"),
@@ -128,6 +133,7 @@ def test_no_ascii_mark_left_beside_han_in_seeds(seed):
     new, count = normalize(text)
     assert stray_marks(new, near=lambda c: HAN.match(c) is not None) == []
     assert stray_marks(new) == []
+    assert ";" not in new
     assert count > 0
     assert fold(new) == fold(text)
     assert normalize(new) == (new, 0)

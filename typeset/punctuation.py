@@ -8,8 +8,10 @@ A mark counts as Chinese when a character right next to it is "Chinese context":
 ideograph, or CJK punctuation, full-width forms, curly quotes, ——, …. A parenthesis pair
 converts as a pair, so both marks end up the same width: when its content holds Chinese
 context or the character just outside either mark does. Unpaired parentheses are judged
-like the other marks. Spaces are never looked through or changed (spacing between Han and
-Latin is the typesetter's business).
+like the other marks. A semicolon, which no number, time or formula uses, also widens
+between numbers in Chinese text (`增长78.65%;31家`), unless a Latin word or a space is next
+to it. Spaces are never looked through or changed (spacing between Han and Latin is the
+typesetter's business).
 """
 
 from __future__ import annotations
@@ -58,13 +60,23 @@ def _marks_to_widen(chars: list[str]) -> set[int]:
             pairs[open_at.pop()] = i
     paired = set(pairs) | set(pairs.values())
 
+    def latin_or_space(i: int) -> bool:
+        return 0 <= i < len(chars) and (
+            chars[i].isspace() or chars[i].isascii() and chars[i].isalpha()
+        )
+
+    in_chinese = chinese_before[-1] > 0
     widen: set[int] = set()
     for start, end in pairs.items():
         content = chinese_before[end] - chinese_before[start + 1]
         if content or beside(start - 1) or beside(end + 1):
             widen |= {start, end}
     for i, c in enumerate(chars):
-        if c in FULL_WIDTH and i not in paired and (beside(i - 1) or beside(i + 1)):
+        in_context = beside(i - 1) or beside(i + 1)
+        clause_mark = (
+            c == ";" and in_chinese and not latin_or_space(i - 1) and not latin_or_space(i + 1)
+        )
+        if c in FULL_WIDTH and i not in paired and (in_context or clause_mark):
             widen.add(i)
     return widen
 
