@@ -545,6 +545,17 @@ def test_cover_is_declared(books):
         assert page.find(".//h:img", NS).get("alt")
 
 
+def test_cover_fits_the_screen(books):
+    """The cover page's boxes are auto-sized (in vertical text its width is the block size),
+    so only the viewport bounds the picture; as a block it leaves no line box to spill."""
+    for name, book in books.items():
+        page = xml(book, "cover.xhtml")
+        assert page.find("h:body/h:div[@class='cover']/h:img", NS) is not None, name
+        rules = css_rules(stylesheet(book))["div.cover img"]
+        assert {"display: block", "max-width: 100vw", "max-height: 100vh"} <= set(rules), name
+        assert not [rule for rule in rules if "%" in rule], name
+
+
 def test_supplied_cover_png_is_used_as_is(tmp_path):
     issue = tiny_issue()
     out = io.BytesIO()
