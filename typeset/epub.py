@@ -319,11 +319,15 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def designed_cover(columns: list[Column], publication: str, label: str, config: Config) -> bytes:
+def designed_cover(
+    columns: list[Column], publication: str, label: str, config: Config, language: str
+) -> bytes:
     """A typographic cover: masthead, issue, then columns and headlines while they fit.
 
     Drawn with Pillow as two coverage masks (ink, accent) mapped onto a small palette,
-    so the PNG is small, quick to encode and the same on every build.
+    so the PNG is small, quick to encode and the same on every build. Text is shaped in
+    the book's `language` (libraqm), so the faces' regional forms apply: a traditional
+    cover centres ，：。 as Taiwan and Hong Kong print them.
     """
     width = COVER_WIDTH
     height = round(width * config.trim_height_mm / config.trim_width_mm)
@@ -342,11 +346,12 @@ def designed_cover(columns: list[Column], publication: str, label: str, config: 
     font = ImageFont.truetype(hei, size)
     for line in _wrap(masthead, font, measure):
         y += size
-        draw_accent.text((margin, y), line, font=font, fill=255, anchor="ls")
+        draw_accent.text((margin, y), line, font=font, fill=255, anchor="ls", language=language)
         y += size // 4
     y += 56
     if publication:
-        draw_ink.text((margin, y), label, font=ImageFont.truetype(song, 36), fill=255, anchor="ls")
+        label_font = ImageFont.truetype(song, 36)
+        draw_ink.text((margin, y), label, font=label_font, fill=255, anchor="ls", language=language)
         y += 28
     draw_ink.rectangle((margin, y, width - margin, y + 4), fill=255)
     y += 40
@@ -367,7 +372,7 @@ def designed_cover(columns: list[Column], publication: str, label: str, config: 
         y += space
         for line in lines:
             y += leading
-            draw.text((margin, y), line, font=font, fill=255, anchor="ls")
+            draw.text((margin, y), line, font=font, fill=255, anchor="ls", language=language)
     draw_accent.rectangle((0, height - margin // 3, width, height), fill=255)
     return _palette_png(ink, accent)
 
@@ -532,7 +537,7 @@ def write_epub(
     columns = book_columns(safe, issue, config)
     entries = [entry for column in columns for entry in column.entries]
     pictures = [b.picture for e in entries for b in e.blocks if b.picture]
-    cover = cover_png or designed_cover(columns, publication, label, config)
+    cover = cover_png or designed_cover(columns, publication, label, config, safe.language)
     files = [p.data for p in pictures] + [cover]
     identifier = book_identifier(issue, publication, vertical, files)
 
