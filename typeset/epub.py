@@ -264,6 +264,27 @@ def role_characters(documents: Iterable[bytes]) -> dict[str, set[str]]:
     return found
 
 
+GENERATED = re.compile(r'([^{}:]+)::?(?:before|after)\s*\{[^{}]*?content:\s*"([^"]*)"')
+
+
+def generated_characters(css: str, documents: Iterable[bytes]) -> dict[str, set[str]]:
+    """The characters the style sheet's generated content (`::before`) adds to the
+    documents' elements, by the role of the element it is generated on."""
+    rules = [
+        (selector.strip(), content)
+        for selectors, content in GENERATED.findall(css)
+        for selector in selectors.split(",")
+    ]
+    found: dict[str, set[str]] = {}
+    for document in documents:
+        for element in etree.fromstring(document).iter(XHTML_NS + "*"):
+            for selector, content in rules:
+                if _matches(element, selector):
+                    role = next((r.name for r in ROLES if selector in r.selectors), ROLES[0].name)
+                    found.setdefault(role, set()).update(content)
+    return found
+
+
 def subset_font(data: bytes, characters: Iterable[str]) -> bytes:
     """The face cut down to `characters`, keeping the layout features Chinese uses."""
     request = hb.SubsetInput()
@@ -559,6 +580,11 @@ def write_epub(
         documents.append(_Item(e.anchor, e.href, XHTML, render("article.xhtml.j2", entry=e)))
 
     characters = role_characters(item.content for item in documents)
+    # The marks the style sheet generates are set in the role's face too.
+    unstyled = render("book.css.j2", faces=[], roles=[], families={}, vertical=vertical)
+    generated = generated_characters(unstyled.decode(), (item.content for item in documents))
+    for role, chars in generated.items():
+        characters[role] |= chars
     families = {role.name: [role.family] for role in ROLES}
     if safe.language.startswith("zh-Hant") and characters["kai"] & REGION_MARKS:
         characters[KAI_MARKS.name] = characters["kai"] & REGION_MARKS
