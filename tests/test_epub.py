@@ -454,6 +454,16 @@ def test_figures_pictures_and_captions(books):
                 assert document.find(".//h:img", NS) is None, name
 
 
+def test_text_only_figure_is_framed(books):
+    """A figure with no picture is framed like print's placeholder, not bare centred text."""
+    book = books["sample"]
+    bare = article_documents(book)[1].findall(".//h:figure", NS)[2]
+    assert bare.get("class") == "text-only"
+    rules = css_rules(stylesheet(book))["figure.text-only"]
+    assert "border: 0.1em solid currentColor" in rules
+    assert [rule for rule in rules if rule.startswith("padding:")]
+
+
 # ---- hostile text ------------------------------------------------------------------------
 
 
