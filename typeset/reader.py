@@ -168,6 +168,12 @@ class _State:
     def note(self, code: str, severity: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(code, severity, line, message))
 
+    def repeat_banner(self, item: _Item, where: str) -> None:
+        """Record the banner in force printed again (`where`): it is printed once."""
+        self.repeated_banners.append(item.text)
+        message = f"column banner 「{item.text}」 repeated {where}; printed once"
+        self.note("repeated-banner", "info", item.line, message)
+
 
 def read_issue(path: str | Path) -> Issue:
     """Read and parse an issue file; raise InputError with a plain reason when it can't."""
@@ -451,22 +457,10 @@ def _assemble(items: list[_Item], state: _State) -> None:
         elif _is_running_banner(items, i, state):
             # The column's name repeated at a page head, fallen into a paragraph's break:
             # page furniture, like a running head, so the paragraph joins across it.
-            state.repeated_banners.append(item.text)
-            state.note(
-                "repeated-banner",
-                "info",
-                item.line,
-                f"column banner 「{item.text}」 repeated inside a paragraph's break; printed once",
-            )
+            state.repeat_banner(item, "inside a paragraph's break")
         elif _is_banner(items, i, expect_headline):
             if state.articles and state.articles[-1].column == item.text:
-                state.repeated_banners.append(item.text)
-                state.note(
-                    "repeated-banner",
-                    "info",
-                    item.line,
-                    f"column banner 「{item.text}」 repeated within its column; printed once",
-                )
+                state.repeat_banner(item, "within its column")
             state.column = item.text
             expect_headline = True
         elif item.kind == "figure":
