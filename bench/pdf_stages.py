@@ -1,14 +1,14 @@
 """Where the time of a print PDF goes, stage by stage, next to plain WeasyPrint.
 
-For the first seed and for all seeds (simplified edition) it times, in this process:
-parse (`read_issue`), model (full-width punctuation, what the build does before writing),
-HTML (template rendering), layout (WeasyPrint render, with typeset.justify installed) and
-PDF write (PDF/X-4, tagged). Next to them, plain WeasyPrint on the same HTML string, base
-URL and fetcher: justification extension uninstalled, `HTML(...).write_pdf()` with no PDF
-variant, so the cost of the extension and of PDF/X shows. Then the whole process: the wall
-time of `typeset build FILE -o TMP --format pdf --force` (also with `--jobs 1` when the CLI
-has that option). Every figure is the best of `--runs` runs; "first" is the first
-in-process run, which also loads the fonts.
+For the first seed and for all seeds (simplified edition) it times, in this process: parse
+(`read_issue`), model (full-width punctuation, what the build does before writing), HTML
+(template rendering), layout (WeasyPrint render, with typeset.writers.pdf.justify installed)
+and PDF write (PDF/X-4, tagged). Next to them, plain WeasyPrint on the same HTML string,
+base URL and fetcher: justification extension uninstalled, `HTML(...).write_pdf()` with no
+PDF variant, so the cost of the extension and of PDF/X shows. Then the whole process: the
+wall time of `typeset build FILE -o TMP --format pdf --force` (also with `--jobs 1` when the
+CLI has that option). Every figure is the best of `--runs` runs; "first" is the first in-
+process run, which also loads the fonts.
 
     .venv/bin/python bench/pdf_stages.py [--runs 3]
 
@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from typeset import justify  # noqa: E402
 from typeset.build import edition_model  # noqa: E402
 from typeset.config import Config  # noqa: E402
-from typeset.html import render_print_html  # noqa: E402
 from typeset.model import Issue  # noqa: E402
-from typeset.pdf import render_pdf, weasyprint_source  # noqa: E402
-from typeset.reader import read_issue  # noqa: E402
+from typeset.readers.newspaper import read_issue  # noqa: E402
+from typeset.writers.pdf import justify  # noqa: E402
+from typeset.writers.pdf.html import render_print_html  # noqa: E402
+from typeset.writers.pdf.render import render_pdf, weasyprint_source  # noqa: E402
 
 TYPESET = ROOT / ".venv" / "bin" / "typeset"
 STAGES = ("parse", "model", "html", "layout", "write")

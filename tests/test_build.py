@@ -305,7 +305,7 @@ def test_force_rebuilds_what_is_up_to_date(tmp_path: Path):
 def test_every_library_typeset_imports_is_a_dependency():
     """Each third-party distribution imported by typeset's modules is recorded by version."""
     imported = set()
-    for source in manifest.PACKAGE_DIR.glob("*.py"):
+    for source in manifest.PACKAGE_DIR.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.partition(".")[0] for alias in node.names}
@@ -430,12 +430,12 @@ def test_issue_files_writing_one_output_are_refused(tmp_path: Path):
 
 
 def test_a_crashing_writer_fails_its_issue_with_one_line(tmp_path: Path, monkeypatch):
-    import typeset.epub
+    import typeset.writers.epub.book
 
     def broken(*args, **kwargs):
         raise RuntimeError("the packager fell over")
 
-    monkeypatch.setattr(typeset.epub, "write_epub", broken)
+    monkeypatch.setattr(typeset.writers.epub.book, "write_epub", broken)
     status, recorder = build([issue_copy(tmp_path / "in")], tmp_path / "out")
     assert status == EXIT_FAILED
     assert recorder.results[0].reason == "build failed: RuntimeError: the packager fell over"
@@ -503,9 +503,9 @@ def test_a_folder_that_cannot_be_synced_still_gets_the_file(tmp_path: Path, monk
 
 def _half_then(error: type[BaseException]):
     """A write_epub that writes half a real book, then raises `error`."""
-    import typeset.epub
+    import typeset.writers.epub.book
 
-    real = typeset.epub.write_epub
+    real = typeset.writers.epub.book.write_epub
 
     def write_epub(issue, path: Path, config: Config, **options) -> None:
         real(issue, path, config, **options)
@@ -518,14 +518,14 @@ def _half_then(error: type[BaseException]):
 
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
 def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, error):
-    import typeset.epub
+    import typeset.writers.epub.book
 
     issue = issue_copy(tmp_path / "in")
     out = tmp_path / "out"
     assert build([issue], out)[0] == 0
     previous = (out / "a.epub").read_bytes()
 
-    monkeypatch.setattr(typeset.epub, "write_epub", _half_then(error))
+    monkeypatch.setattr(typeset.writers.epub.book, "write_epub", _half_then(error))
     if error is KeyboardInterrupt:
         with pytest.raises(KeyboardInterrupt):
             build([issue], out, force=True)
@@ -540,10 +540,10 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, 
 HOLD_MID_WRITE = """
 import os, sys, time
 from pathlib import Path
-import typeset.epub
+import typeset.writers.epub.book
 from typeset.cli import main
 
-real = typeset.epub.write_epub
+real = typeset.writers.epub.book.write_epub
 
 def write_epub(issue, path, config, **options):
     real(issue, path, config, **options)
@@ -552,7 +552,7 @@ def write_epub(issue, path, config, **options):
     Path(sys.argv[1], str(os.getpid())).touch()
     time.sleep(600)
 
-typeset.epub.write_epub = write_epub
+typeset.writers.epub.book.write_epub = write_epub
 sys.exit(main(sys.argv[2:]))
 """
 

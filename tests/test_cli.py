@@ -179,16 +179,16 @@ def test_a_file_given_twice_is_built_and_counted_once(tmp_path: Path, capsys, mo
 
 WARN_PER_OUTPUT = """
 import logging, sys
-import typeset.epub
+import typeset.writers.epub.book
 from typeset.cli import main
 
-real = typeset.epub.write_epub
+real = typeset.writers.epub.book.write_epub
 
 def write_epub(issue, path, config, **options):
-    logging.getLogger("typeset.html").warning("%s: a library warning", issue.id)
+    logging.getLogger("typeset.writers.pdf.html").warning("%s: a library warning", issue.id)
     real(issue, path, config, **options)
 
-typeset.epub.write_epub = write_epub
+typeset.writers.epub.book.write_epub = write_epub
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -215,7 +215,14 @@ NO_OP = """
 import sys
 from typeset.cli import main
 status = main(sys.argv[1:])
-heavy = ("weasyprint", "ebooklib", "opencc", "fontTools", "typeset.reader", "typeset.pdf")
+heavy = (
+    "weasyprint",
+    "ebooklib",
+    "opencc",
+    "fontTools",
+    "typeset.readers.newspaper",
+    "typeset.writers.pdf.render",
+)
 print(status, sorted(name for name in heavy if name in sys.modules))
 """
 

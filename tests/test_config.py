@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT, SEEDS
 from typeset import cli
 from typeset.config import Config, IssueInfo
-from typeset.settings import KEYS, ConfigError, find_config, load_config
+from typeset.config_file import KEYS, ConfigError, find_config, load_config
 
 SEED = SEEDS[0]
 # A phrase of the first seed, and a rendering of it OpenCC would never produce.

@@ -31,12 +31,19 @@ from PIL import Image, ImageChops
 
 from tests.conftest import ARTICLE_MODEL, SEEDS, missing
 from typeset.config import Config
-from typeset.epub import KAI_MARKS, REGION_MARKS, ROLES, modified_date, vertical_runs, write_epub
 from typeset.fonts import faces
-from typeset.literal import MARK, printable
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
 from typeset.templating import environment
-from typeset.traditional import to_traditional
+from typeset.transforms.printable import MARK, printable
+from typeset.transforms.traditional import to_traditional
+from typeset.writers.epub.book import (
+    KAI_MARKS,
+    REGION_MARKS,
+    ROLES,
+    modified_date,
+    vertical_runs,
+    write_epub,
+)
 
 GOLD = sorted((ARTICLE_MODEL / "gold").glob("*.json"))
 NS = {
@@ -119,7 +126,7 @@ def build_all(folder: Path) -> dict[str, Book]:
     for path in GOLD:
         books[f"gold-{path.stem}"] = Book(read_json(path), folder / f"gold-{path.stem}.epub")
     try:
-        from typeset.reader import read_issue
+        from typeset.readers.newspaper import read_issue
     except ImportError:
         read_issue = None
     if read_issue is not None:
@@ -238,7 +245,7 @@ def identifier(book: Book) -> str:
 def book_names() -> list[str]:
     names = [f"gold-{p.stem}" for p in GOLD]
     try:
-        import typeset.reader  # noqa: F401
+        import typeset.readers.newspaper  # noqa: F401
 
         names += [f"seed-{s.stem}" for s in SEEDS]
     except ImportError:

@@ -4,8 +4,8 @@ and the EPUB it builds.
 A seed issue gets markup, entities, CDATA ends, comment openers, C0 and C1 controls, DEL,
 noncharacters and bidi overrides in a headline, a paragraph, a byline, a caption and a
 source. The editions must print the markup-like text as the characters it is, show controls
-and noncharacters as 〓 and leave bidi controls out (`typeset.literal`), make no element
-and fetch no file from the text, and the EPUB must stay valid.
+and noncharacters as 〓 and leave bidi controls out (`typeset.transforms.printable`), make no
+element and fetch no file from the text, and the EPUB must stay valid.
 """
 
 from __future__ import annotations
@@ -28,14 +28,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from tests.conftest import ROOT, SEEDS, missing
-from typeset import cli, pdf
+from typeset import cli
 from typeset.build import edition_model
 from typeset.config import Config
 from typeset.fonts import covered_codepoints
-from typeset.html import render_print_html
-from typeset.literal import MARK, printable
 from typeset.model import Figure, Paragraph
-from typeset.reader import read_issue
+from typeset.readers.newspaper import read_issue
+from typeset.transforms.printable import MARK, printable
+from typeset.writers.pdf import render as pdf
+from typeset.writers.pdf.html import render_print_html
 
 SEED = next(p for p in SEEDS if p.name.startswith("001"))
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -14,7 +14,7 @@ from weasyprint import CSS, HTML
 from weasyprint.layout import inline
 from weasyprint.text.fonts import FontConfiguration
 
-from typeset import justify
+from typeset.writers.pdf import justify
 
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSerifCJKsc-Regular.otf"
 pytestmark = pytest.mark.skipif(
@@ -243,7 +243,7 @@ def test_opportunities_and_boundaries():
 
 
 def test_a_zero_width_break_mark_moves_no_opportunity():
-    """typeset.html marks breaks at quotation marks with U+200B: the boundary keeps its one
+    """The print HTML marks breaks at quotation marks with U+200B: the boundary keeps its one
     share of the slack, after the mark, and a line ending at the mark gets none there."""
     assert len(justify.opportunities("的\u200b“根”\u200b与")) == len(
         justify.opportunities("的“根”与")

@@ -28,7 +28,8 @@ from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
 from tests.conftest import ARTICLE_MODEL, ROOT, SEEDS, missing
 from typeset.config import Config
-from typeset.html import (
+from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
+from typeset.writers.pdf.html import (
     FALLBACK_DATE,
     document_date,
     headline_lines,
@@ -36,8 +37,13 @@ from typeset.html import (
     quote_breaks,
     render_print_html,
 )
-from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph, byline_names
-from typeset.pdf import ProjectFetcher, URLRefused, render_document, render_pdf, write_pdf
+from typeset.writers.pdf.render import (
+    ProjectFetcher,
+    URLRefused,
+    render_document,
+    render_pdf,
+    write_pdf,
+)
 
 GOLD = sorted((ARTICLE_MODEL / "gold").glob("*.json"))
 FONT_FILES = (
@@ -102,7 +108,7 @@ def build_all(folder: Path) -> dict[str, Build]:
         issue = Issue.from_dict(json.loads(path.read_text(encoding="utf-8")))
         builds[f"gold-{path.stem}"] = Build(issue, config, folder / f"gold-{path.stem}.pdf")
     try:
-        from typeset.reader import read_issue
+        from typeset.readers.newspaper import read_issue
     except ImportError:
         read_issue = None
     if read_issue is not None:
@@ -451,7 +457,7 @@ def line_texts(document: Document) -> Iterator[tuple[str, str, bool]]:
 def seed_lines() -> dict[str, list[tuple[str, str, bool]]]:
     """The lines of every seed's simplified edition, as laid out."""
     from typeset.build import edition_model
-    from typeset.reader import read_issue
+    from typeset.readers.newspaper import read_issue
 
     config = Config()
     return {
@@ -619,7 +625,7 @@ def test_two_builds_are_byte_identical(builds, tmp_path):
     issue_json.write_text(build.issue.to_json(), encoding="utf-8")
     script = (
         "import sys; from pathlib import Path; from typeset.config import Config; "
-        "from typeset.model import Issue; from typeset.pdf import write_pdf; "
+        "from typeset.model import Issue; from typeset.writers.pdf.render import write_pdf; "
         "import json; issue = Issue.from_dict(json.loads(Path(sys.argv[1]).read_text()));"
         "write_pdf(issue, Path(sys.argv[2]), Config())"
     )

@@ -16,8 +16,8 @@ from typeset.config import Config
 from typeset.fonts import covered_codepoints
 from typeset.model import Article, Diagnostic, Figure, Heading, Issue, Note, Paragraph
 from typeset.pictures import supplied
-from typeset.punctuation import normalize_issue
-from typeset.reader import parse_text, read_issue
+from typeset.readers.newspaper import parse_text, read_issue
+from typeset.transforms.punctuation import normalize_issue
 
 RARE = "𠀀"  # U+20000, CJK extension B: outside every bundled font
 

@@ -8,7 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph
-from typeset.punctuation import FULL_WIDTH, is_chinese_context, normalize, normalize_issue
+from typeset.transforms.punctuation import (
+    FULL_WIDTH,
+    is_chinese_context,
+    normalize,
+    normalize_issue,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

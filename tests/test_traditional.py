@@ -16,19 +16,19 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.conftest import missing
-from typeset import traditional
 from typeset.config import Config
-from typeset.epub import write_epub
-from typeset.html import render_print_html
 from typeset.model import Article, Figure, Heading, Issue, Note, Paragraph
-from typeset.pdf import write_pdf
-from typeset.traditional import (
+from typeset.transforms import traditional
+from typeset.transforms.traditional import (
     LANGUAGE_TAGS,
     converter,
     corner_quotes,
     language_tag,
     to_traditional,
 )
+from typeset.writers.epub.book import write_epub
+from typeset.writers.pdf.html import render_print_html
+from typeset.writers.pdf.render import write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

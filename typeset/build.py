@@ -67,8 +67,8 @@ class Reporter(Protocol):
 
 def edition_model(issue: Issue, edition: str, config: Config) -> Issue:
     """The model an edition prints: full-width punctuation, then OpenCC for traditional."""
-    from typeset.punctuation import normalize_issue
-    from typeset.traditional import to_traditional
+    from typeset.transforms.punctuation import normalize_issue
+    from typeset.transforms.traditional import to_traditional
 
     issue, _ = normalize_issue(issue)
     if edition == "traditional":
@@ -157,7 +157,7 @@ def write_output(
     """Write one output; `timings` gains seconds for "html", "layout", "pdf write", "epub"."""
     stages = {} if timings is None else timings
     if output.format == "pdf":
-        from typeset.pdf import render_pdf
+        from typeset.writers.pdf.render import render_pdf
 
         pdf_stages: dict[str, float] = {}
         data = render_pdf(model, config, timings=pdf_stages)
@@ -165,7 +165,7 @@ def write_output(
         for stage, name in (("html", "html"), ("layout", "layout"), ("write", "pdf write")):
             stages[name] = stages.get(name, 0.0) + pdf_stages.get(stage, 0.0)
     elif output.format == "epub":
-        from typeset.epub import write_epub
+        from typeset.writers.epub.book import write_epub
 
         start = time.perf_counter()
         vertical = output.edition == "traditional" and config.vertical_epub
@@ -219,7 +219,7 @@ def _build_file(
 ) -> None:
     from typeset import preflight
     from typeset.errors import InputError
-    from typeset.reader import read_issue
+    from typeset.readers.newspaper import read_issue
 
     start = time.perf_counter()
     stages = result.timings
@@ -386,10 +386,8 @@ def _run_parallel(
 ) -> None:
     # Imported once here, the stages are shared by the forked workers instead of each
     # worker importing them again.
-    import typeset.epub
-    import typeset.pdf
     import typeset.preflight
-    import typeset.reader  # noqa: F401
+    import typeset.readers.newspaper  # noqa: F401
 
     pool = None
     # SIGINT is held while the workers are forked, so none is interrupted before it ignores it.

@@ -1,6 +1,6 @@
 """The `typeset` command line.
 
-Settings come from `typeset.toml` (see `typeset.settings`), and command-line options
+Settings come from `typeset.toml` (see `typeset.config_file`), and command-line options
 override them. Heavy libraries are imported only by the commands and stages that use them,
 so `typeset build` on an up-to-date output folder answers at once.
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 from typeset import __version__
 from typeset.build import EXIT_BAD_INPUT, EXIT_FAILED
 from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
+from typeset.config_file import ConfigError, find_config
 from typeset.dates import source_date_epoch
 from typeset.errors import InputError
-from typeset.settings import ConfigError, find_config
 
 EXIT_INTERRUPTED = 130
 DEFAULT_INPUT = "seeds"
@@ -28,7 +28,7 @@ PATHS_HELP = f"issue files, or folders of *.txt issue files (default: {DEFAULT_I
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from typeset.reader import read_issue
+    from typeset.readers.newspaper import read_issue
 
     issue = read_issue(args.file)
     sys.stdout.write(issue.to_json() + "\n")
@@ -91,7 +91,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _check(args: argparse.Namespace) -> int:
     from typeset import preflight
-    from typeset.reader import read_issue
+    from typeset.readers.newspaper import read_issue
 
     config = _config(args)
     files = _issue_files(args.files, "check")

@@ -1,6 +1,6 @@
 """Build settings. Every field has a default; `typeset.toml` and the command line override them.
 
-`Config` is the one settings object every stage receives. `typeset.settings` reads it from
+`Config` is the one settings object every stage receives. `typeset.config_file` reads it from
 a `typeset.toml`; the defaults here are the project's own folders, so a build with no
 configuration file is the same as a build with the shipped, all-default `typeset.toml`.
 """

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from typeset.config import Config
-from typeset.literal import printable
 from typeset.model import Issue
+from typeset.transforms.printable import printable
 
 
 def words_converter(issue: Issue, config: Config) -> Callable[[str], str]:
@@ -15,7 +15,7 @@ def words_converter(issue: Issue, config: Config) -> Callable[[str], str]:
     writers an edition's model and nothing else, and a traditional model's tag says zh-Hant."""
     if not issue.language.startswith("zh-Hant"):
         return str
-    from typeset.traditional import converter
+    from typeset.transforms.traditional import converter
 
     return converter(config.opencc_config, config.phrase_overrides)
 

@@ -14,8 +14,8 @@ The codes, stable for scripts reading `typeset check --json`:
   `reattached-body`: blocks set before their headline, moved back into their article;
   `duplicate-passage`: 20+ characters printed twice; `unbalanced-quote`: “ ” 《 》 （ ）
   without a partner in one text; `control-character`: a control, noncharacter or bidi
-  formatting character, which the editions print as 〓 or leave out (`typeset.literal`);
-  `stray-source`: a source line with no article to close.
+  formatting character, which the editions print as 〓 or leave out
+  (`typeset.transforms.printable`); `stray-source`: a source line with no article to close.
 * info `joined-across-break`, `caption-in-break`, `unsourced-article`, `repeated-banner`,
   `figure-without-image`, `halfwidth-punctuation` (with a count).
 """
@@ -33,10 +33,10 @@ from pathlib import Path
 
 from typeset.config import Config
 from typeset.fonts import Role, missing_glyphs
-from typeset.literal import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
 from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
 from typeset.pictures import figures, picture
-from typeset.punctuation import FULL_WIDTH, normalize, normalize_issue
+from typeset.transforms.printable import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
+from typeset.transforms.punctuation import FULL_WIDTH, normalize, normalize_issue
 
 # Shortest passage reported when it appears twice.
 DUPLICATE_MIN = 20
@@ -277,7 +277,7 @@ def _missing_glyphs(normalized: Issue, config: Config) -> Iterator[Diagnostic]:
     normalized = normalized.map_text(printable)
     editions = [("", normalized)]
     if "traditional" in config.editions:
-        from typeset.traditional import to_traditional
+        from typeset.transforms.traditional import to_traditional
 
         traditional = to_traditional(normalized, config.opencc_config, config.phrase_overrides)
         editions.append((" in the traditional edition", traditional))

@@ -443,7 +443,7 @@ def check_weasyprint() -> None:
     problems += [f"{name} missing" for name in _PANGO_FUNCTIONS if not hasattr(pango, name)]
     if problems:
         raise IncompatibleWeasyPrint(
-            "typeset.justify patches WeasyPrint 70.x internals, and these changed: "
+            "typeset.writers.pdf.justify patches WeasyPrint 70.x internals, and these changed: "
             + "; ".join(problems)
             + ". Pin weasyprint to 70.x or port typeset/justify.py."
         )

@@ -73,7 +73,7 @@ def _path(kind: str, holding: tuple[str, ...] = ()) -> Callable[[Any, Path], Pat
 
 def _opencc(value: Any, base: Path) -> str:
     # Imported here: the tags live with the converter, and most builds never name one.
-    from typeset.traditional import LANGUAGE_TAGS
+    from typeset.transforms.traditional import LANGUAGE_TAGS
 
     if not isinstance(value, str) or value not in LANGUAGE_TAGS:
         raise _Bad(f"unknown OpenCC config {value!r}; choose from {', '.join(LANGUAGE_TAGS)}")

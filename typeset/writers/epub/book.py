@@ -14,8 +14,8 @@ Why the parts are built as they are:
   HarfBuzz's subsetter: fontTools takes seconds on a CJK face, HarfBuzz milliseconds.
 - The zip is rewritten with fixed entry dates, `mimetype` first and stored, so two
   builds of one input are byte-identical; the identifier is a UUIDv5 of the content.
-- Issue text is made printable first (`typeset.literal`); markup-like text is escaped by
-  the templates and prints literally.
+- Issue text is made printable first (`typeset.transforms.printable`); markup-like text is
+  escaped by the templates and prints literally.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ from typeset import pictures
 from typeset.config import Config
 from typeset.dates import edition_date
 from typeset.furniture import publication_name, words_converter
-from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
-from typeset.punctuation import NO_LINE_START
 from typeset.templating import environment
+from typeset.transforms.printable import printable, printable_issue
+from typeset.transforms.punctuation import NO_LINE_START
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from typeset import pictures
 from typeset.config import Config
 from typeset.dates import FALLBACK, edition_date
 from typeset.furniture import publication_name, words_converter
-from typeset.literal import printable, printable_issue
 from typeset.model import Article, Block, Figure, Issue, byline_names
-from typeset.punctuation import NO_LINE_START
 from typeset.templating import environment
+from typeset.transforms.printable import printable, printable_issue
+from typeset.transforms.punctuation import NO_LINE_START
 
 LOGGER = logging.getLogger(__name__)
 PRINT_TEMPLATE = "print/issue.html.j2"
@@ -274,7 +274,7 @@ def render_print_html(
 ) -> str:
     """Render the print templates for one issue (already in its edition's script).
 
-    The issue's text is made printable first (`typeset.literal`), so a control or bidi
+    The issue's text is made printable first (`typeset.transforms.printable`), so a control or bidi
     character in an issue file cannot break or reorder the page. `convert` turns the
     words the templates print into the edition's script; by default it follows the
     issue's language (see `typeset.furniture.words_converter`).

@@ -57,9 +57,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typeset.decoding import decode
 from typeset.errors import InputError
 from typeset.model import Article, Block, Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.readers.decoding import decode
 
 # Marks that end a sentence (a paragraph may end there); closing quotes/brackets may follow.
 _SENTENCE_END = "。！？!?…；;：:"

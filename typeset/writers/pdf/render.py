@@ -24,10 +24,10 @@ from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from typeset import justify
 from typeset.config import Config
-from typeset.html import render_print_html
 from typeset.model import Issue
+from typeset.writers.pdf import justify
+from typeset.writers.pdf.html import render_print_html
 
 LOGGER = logging.getLogger(__name__)
 # PDF/X-4 with the `@color-profile` rule of templates/print/setup.css.j2 as output intent,
