@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from typeset.readers.newspaper import read_issue  # noqa: E402
+from typeset.readers import read_issue  # noqa: E402
 
 MB = 1_000_000
 SOURCE_LINE = re.compile(r"^[(（]转自.*[)）]\s*$")

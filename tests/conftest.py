@@ -53,7 +53,7 @@ def gold_path(seed: Path) -> Path:
 def assert_matches_gold(path: Path, gold: dict, scorer: ModuleType, floors: dict) -> None:
     """The reader's model of the issue file at `path` scores at least `floors` against
     `gold` and finds every one of its articles."""
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     scores = scorer.score(gold, read_issue(path).to_dict())
     for metric, floor in floors.items():
@@ -64,7 +64,7 @@ def assert_matches_gold(path: Path, gold: dict, scorer: ModuleType, floors: dict
 def assert_keeps_every_character(path: Path, fidelity: ModuleType) -> dict:
     """The reader's model of the issue file at `path` holds exactly the file's characters;
     returns the model."""
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     model = read_issue(path).to_dict()
     want = Counter(fidelity.norm(issue_text(path)))

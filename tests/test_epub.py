@@ -126,7 +126,7 @@ def build_all(folder: Path) -> dict[str, Book]:
     for path in GOLD:
         books[f"gold-{path.stem}"] = Book(read_json(path), folder / f"gold-{path.stem}.epub")
     try:
-        from typeset.readers.newspaper import read_issue
+        from typeset.readers import read_issue
     except ImportError:
         read_issue = None
     if read_issue is not None:

@@ -33,7 +33,7 @@ from typeset.build import edition_model
 from typeset.config import Config
 from typeset.fonts import covered_codepoints
 from typeset.model import Figure, Paragraph
-from typeset.readers.newspaper import read_issue
+from typeset.readers import read_issue
 from typeset.transforms.printable import MARK, printable
 from typeset.writers.pdf import render as pdf
 from typeset.writers.pdf.html import render_print_html

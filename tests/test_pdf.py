@@ -108,7 +108,7 @@ def build_all(folder: Path) -> dict[str, Build]:
         issue = Issue.from_dict(json.loads(path.read_text(encoding="utf-8")))
         builds[f"gold-{path.stem}"] = Build(issue, config, folder / f"gold-{path.stem}.pdf")
     try:
-        from typeset.readers.newspaper import read_issue
+        from typeset.readers import read_issue
     except ImportError:
         read_issue = None
     if read_issue is not None:
@@ -457,7 +457,7 @@ def line_texts(document: Document) -> Iterator[tuple[str, str, bool]]:
 def seed_lines() -> dict[str, list[tuple[str, str, bool]]]:
     """The lines of every seed's simplified edition, as laid out."""
     from typeset.build import edition_model
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     config = Config()
     return {

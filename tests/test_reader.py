@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import SEEDS, assert_keeps_every_character, assert_matches_gold, gold_path
 from typeset.errors import InputError
 from typeset.model import Figure, Heading, Note, Paragraph
-from typeset.readers.newspaper import parse_text, read_issue
+from typeset.readers import read_issue
+from typeset.readers.newspaper import parse_text
 
 THRESHOLDS = {"headlines": 1.0, "figures": 1.0, "attrs": 1.0, "paragraphs": 0.98, "subheads": 0.98}
 

@@ -21,7 +21,7 @@ from tests.conftest import (
     repeated_banners,
 )
 from typeset.model import byline_names
-from typeset.readers.newspaper import read_issue
+from typeset.readers import read_issue
 
 UNSEEN = sorted((Path(__file__).parent / "data" / "unseen").glob("*.txt"))
 METRICS = ("headlines", "paragraphs", "subheads", "figures", "attrs")

@@ -12,6 +12,7 @@ date needs no reader, layout engine or converter, so this module imports them on
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -219,7 +220,7 @@ def _build_file(
 ) -> None:
     from typeset import preflight
     from typeset.errors import InputError
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     start = time.perf_counter()
     stages = result.timings
@@ -386,8 +387,11 @@ def _run_parallel(
 ) -> None:
     # Imported once here, the stages are shared by the forked workers instead of each
     # worker importing them again.
-    import typeset.preflight
-    import typeset.readers.newspaper  # noqa: F401
+    import typeset.preflight  # noqa: F401
+    from typeset.readers import READERS
+
+    for reader in READERS.values():
+        importlib.import_module(reader.module)
 
     pool = None
     # SIGINT is held while the workers are forked, so none is interrupted before it ignores it.

@@ -21,14 +21,18 @@ from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
 from typeset.config_file import ConfigError, find_config
 from typeset.dates import source_date_epoch
 from typeset.errors import InputError
+from typeset.readers import READERS, issue_files
 
 EXIT_INTERRUPTED = 130
 DEFAULT_INPUT = "seeds"
-PATHS_HELP = f"issue files, or folders of *.txt issue files (default: {DEFAULT_INPUT}/)"
+PATHS_HELP = (
+    f"issue files, or folders of {', '.join('*' + s for s in READERS)} issue files"
+    f" (default: {DEFAULT_INPUT}/)"
+)
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     issue = read_issue(args.file)
     sys.stdout.write(issue.to_json() + "\n")
@@ -36,18 +40,20 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _issue_files(paths: list[str], verb: str) -> list[Path]:
-    """Files as given, each once; folders mean the *.txt in them; nothing means seeds/.
+    """Files as given, each once; folders mean the issue files in them that a reader claims
+    (`typeset.readers.READERS`); nothing means seeds/.
 
     Empty only after saying so on stderr: a command given nothing to `verb` fails (exit 2).
     """
     found: dict[Path, Path] = {}  # where the file is → the first name it was given by
     for name in paths or [DEFAULT_INPUT]:
         path = Path(name)
-        for file in sorted(path.glob("*.txt")) if path.is_dir() else [path]:
+        for file in issue_files(path) if path.is_dir() else [path]:
             found.setdefault(file.resolve(), file)
     if not found:
         names = ", ".join(paths) or DEFAULT_INPUT
-        print(f"typeset: {names}: no issue files (*.txt) to {verb}", file=sys.stderr)
+        kinds = ", ".join(f"*{suffix}" for suffix in READERS)
+        print(f"typeset: {names}: no issue files ({kinds}) to {verb}", file=sys.stderr)
     return list(found.values())
 
 
@@ -91,7 +97,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _check(args: argparse.Namespace) -> int:
     from typeset import preflight
-    from typeset.readers.newspaper import read_issue
+    from typeset.readers import read_issue
 
     config = _config(args)
     files = _issue_files(args.files, "check")
@@ -172,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print an issue file's article model as JSON",
         description="Print the article model of one issue file as JSON on stdout.",
     )
-    parse.add_argument("file", metavar="FILE", help="issue file (.txt)")
+    parse.add_argument("file", metavar="FILE", help="issue file")
     parse.set_defaults(run=_parse)
 
     check = commands.add_parser(

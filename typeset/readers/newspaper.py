@@ -55,7 +55,6 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from typeset.errors import InputError
 from typeset.model import Article, Block, Diagnostic, Figure, Heading, Issue, Note, Paragraph
@@ -175,18 +174,9 @@ class _State:
         self.note("repeated-banner", "info", item.line, message)
 
 
-def read_issue(path: str | Path) -> Issue:
-    """Read and parse an issue file; raise InputError with a plain reason when it can't."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError("is a directory, not an issue file") from exc
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot be read") from exc
-    return parse_text(decode(data), issue_id=path.stem, source_path=str(path))
+def read(data: bytes, issue_id: str, source_path: str = "") -> Issue:
+    """The article model of an issue file's bytes (see `typeset.readers.decoding`)."""
+    return parse_text(decode(data), issue_id=issue_id, source_path=source_path)
 
 
 def parse_text(text: str, issue_id: str, source_path: str = "") -> Issue:
