@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from typeset.build import edition_model  # noqa: E402
 from typeset.config import Config  # noqa: E402
 from typeset.model import Issue  # noqa: E402
 from typeset.readers import read_issue  # noqa: E402
+from typeset.transforms import edition_model  # noqa: E402
 from typeset.writers.pdf import justify  # noqa: E402
 from typeset.writers.pdf.html import render_print_html  # noqa: E402
 from typeset.writers.pdf.render import render_pdf, weasyprint_source  # noqa: E402

@@ -29,11 +29,11 @@ from lxml import html as lxml_html
 
 from tests.conftest import ROOT, SEEDS, missing
 from typeset import cli
-from typeset.build import edition_model
 from typeset.config import Config
 from typeset.fonts import covered_codepoints
 from typeset.model import Figure, Paragraph
 from typeset.readers import read_issue
+from typeset.transforms import edition_model
 from typeset.transforms.printable import MARK, printable
 from typeset.writers.pdf import render as pdf
 from typeset.writers.pdf.html import render_print_html

@@ -456,8 +456,8 @@ def line_texts(document: Document) -> Iterator[tuple[str, str, bool]]:
 @pytest.fixture(scope="module")
 def seed_lines() -> dict[str, list[tuple[str, str, bool]]]:
     """The lines of every seed's simplified edition, as laid out."""
-    from typeset.build import edition_model
     from typeset.readers import read_issue
+    from typeset.transforms import edition_model
 
     config = Config()
     return {

@@ -66,17 +66,6 @@ class Reporter(Protocol):
     def issue(self, result: IssueResult) -> None: ...
 
 
-def edition_model(issue: Issue, edition: str, config: Config) -> Issue:
-    """The model an edition prints: full-width punctuation, then OpenCC for traditional."""
-    from typeset.transforms.punctuation import normalize_issue
-    from typeset.transforms.traditional import to_traditional
-
-    issue, _ = normalize_issue(issue)
-    if edition == "traditional":
-        issue = to_traditional(issue, config.opencc_config, config.phrase_overrides)
-    return issue
-
-
 def planned_outputs(
     issue_id: str, out_dir: Path, formats: Iterable[str], editions: Iterable[str]
 ) -> list[Output]:
@@ -176,21 +165,35 @@ def write_output(
         raise ValueError(f"unknown format {output.format!r}")
 
 
+def edition_models(
+    issue: Issue, editions: Iterable[str], config: Config, timings: dict[str, float] | None = None
+) -> dict[str, Issue]:
+    """The model each edition prints (`typeset.transforms.edition_model`), made once for the
+    preflight and the writers; `timings` gains their seconds as "transforms"."""
+    from typeset.transforms import edition_model
+
+    start = time.perf_counter()
+    models = {edition: edition_model(issue, edition, config) for edition in editions}
+    if timings is not None:
+        timings["transforms"] = timings.get("transforms", 0.0) + time.perf_counter() - start
+    return models
+
+
 def build_issue(
     issue: Issue,
     outputs: list[Output],
     config: Config,
     timings: dict[str, float] | None = None,
     written: list[Output] | None = None,
+    models: dict[str, Issue] | None = None,
 ) -> None:
-    """Write `outputs` of a parsed issue; `written` gains each output once it is in place."""
+    """Write `outputs` of a parsed issue; `written` gains each output once it is in place.
+    `models` are its editions' models when the caller has made them already."""
     stages = {} if timings is None else timings
-    models: dict[str, Issue] = {}
+    editions = dict.fromkeys(output.edition for output in outputs)
+    if models is None or not set(editions) <= set(models):
+        models = edition_models(issue, editions, config, stages)
     for output in outputs:
-        if output.edition not in models:
-            start = time.perf_counter()
-            models[output.edition] = edition_model(issue, output.edition, config)
-            stages["transforms"] = stages.get("transforms", 0.0) + time.perf_counter() - start
         write_output(models[output.edition], output, config, stages)
         if written is not None:
             written.append(output)
@@ -227,8 +230,9 @@ def _build_file(
     try:
         issue = read_issue(path)
         stages["parse"] = time.perf_counter() - start
+        models = edition_models(issue, config.editions, config, stages)
         mark = time.perf_counter()
-        diagnostics = preflight.check(issue, config)
+        diagnostics = preflight.check(issue, config, models)
         stages["preflight"] = time.perf_counter() - mark
         result.messages = [
             preflight.format_diagnostic(path, d) for d in diagnostics if d.severity != "info"
@@ -237,7 +241,7 @@ def _build_file(
             result.reason = "not built: errors above (--force builds anyway)"
             result.exit_code = EXIT_FAILED
         else:
-            build_issue(issue, outputs, config, stages, result.outputs)
+            build_issue(issue, outputs, config, stages, result.outputs, models)
             result.state = "built"
     except InputError as exc:
         result.reason, result.exit_code = str(exc), EXIT_BAD_INPUT

@@ -12,8 +12,8 @@ from typeset.transforms.printable import printable
 
 def words_converter(issue: Issue, config: Config) -> Callable[[str], str]:
     """How the templates' words are converted for the edition `issue` is in: the build hands
-    writers an edition's model and nothing else, and a traditional model's tag says zh-Hant."""
-    if not issue.language.startswith("zh-Hant"):
+    writers an edition's model and nothing else, and the model says which edition it is."""
+    if issue.edition != "traditional":
         return str
     from typeset.transforms.traditional import converter
 

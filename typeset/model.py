@@ -93,6 +93,9 @@ class Issue:
     source_path: str = ""
     language: str = "zh-Hans"
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The edition this model prints (a key of `typeset.config.EDITIONS`): a reader gives
+    # "simplified", `typeset.transforms.edition_model` sets the others. Writers read it.
+    edition: str = "simplified"
 
     @property
     def columns(self) -> list[tuple[str | None, list[Article]]]:
@@ -123,7 +126,9 @@ class Issue:
                         case Note():
                             yield b.text
 
-    def map_text(self, convert: Callable[[str], str], language: str | None = None) -> Issue:
+    def map_text(
+        self, convert: Callable[[str], str], language: str | None = None, edition: str | None = None
+    ) -> Issue:
         """A copy with `convert` applied to every piece of text the issue prints.
 
         Transforms (punctuation, OpenCC) go through here so none of them can forget a
@@ -158,13 +163,19 @@ class Issue:
             )
             for a in self.articles
         ]
-        return dataclasses.replace(self, articles=articles, language=language or self.language)
+        return dataclasses.replace(
+            self,
+            articles=articles,
+            language=language or self.language,
+            edition=edition or self.edition,
+        )
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "source_path": self.source_path,
             "language": self.language,
+            "edition": self.edition,
             "articles": [_article_dict(a) for a in self.articles],
             "diagnostics": [dataclasses.asdict(d) for d in self.diagnostics],
         }
@@ -178,6 +189,7 @@ class Issue:
             id=data["id"],
             source_path=data.get("source_path", ""),
             language=data.get("language", "zh-Hans"),
+            edition=data.get("edition", "simplified"),
             articles=[_article_from_dict(a) for a in data["articles"]],
             diagnostics=[Diagnostic(**d) for d in data.get("diagnostics", [])],
         )

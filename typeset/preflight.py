@@ -27,7 +27,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -35,8 +35,9 @@ from typeset.config import Config
 from typeset.fonts import Role, missing_glyphs
 from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
 from typeset.pictures import figures, picture
+from typeset.transforms import edition_model
 from typeset.transforms.printable import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
-from typeset.transforms.punctuation import FULL_WIDTH, normalize, normalize_issue
+from typeset.transforms.punctuation import FULL_WIDTH, normalize
 
 # Shortest passage reported when it appears twice.
 DUPLICATE_MIN = 20
@@ -82,19 +83,26 @@ class _Field:
     kind: str
 
 
-def check(issue: Issue, config: Config) -> list[Diagnostic]:
-    """Everything an editor should know about `issue` before printing, sorted by line."""
+def check(
+    issue: Issue, config: Config, models: Mapping[str, Issue] | None = None
+) -> list[Diagnostic]:
+    """Everything an editor should know about `issue` before printing, sorted by line.
+
+    `models` are the models of the editions `config` builds (`typeset.transforms`), when
+    the caller has made them already.
+    """
     fields = list(_fields(issue))
-    normalized, marks = normalize_issue(issue)
+    if models is None:
+        models = {e: edition_model(issue, e, config) for e in config.editions}
     found = [
         *issue.diagnostics,
         *_duplicate_passages([f for f in fields if f.kind in _RUNNING_TEXT]),
         *_duplicate_passages([f for f in fields if f.kind not in _RUNNING_TEXT]),
         *_unbalanced_pairs(fields),
         *_control_characters(fields),
-        *_missing_glyphs(normalized, config),
+        *_missing_glyphs(models, config.fonts_dir),
         *_figures_without_image(issue, config),
-        *_halfwidth(fields, marks),
+        *_halfwidth(fields),
     ]
     return sorted(found, key=lambda d: d.line)
 
@@ -267,27 +275,21 @@ def _char_name(char: str) -> str:
     return unicodedata.name(char, "NONCHARACTER")
 
 
-def _missing_glyphs(normalized: Issue, config: Config) -> Iterator[Diagnostic]:
-    """Characters a font of the edition cannot draw: they would print as blanks or boxes.
+def _missing_glyphs(models: Mapping[str, Issue], fonts_dir: Path) -> Iterator[Diagnostic]:
+    """Characters a font of an edition cannot draw: they would print as blanks or boxes.
 
-    Checked on the text as printed (punctuation normalised, controls made printable, and
-    converted for a configured traditional edition), each character once, at the first line
-    it appears on.
+    Checked on the text as printed (each edition's model, controls made printable), each
+    character once, at the first line it appears on.
     """
-    normalized = normalized.map_text(printable)
-    editions = [("", normalized)]
-    if "traditional" in config.editions:
-        from typeset.transforms.traditional import to_traditional
-
-        traditional = to_traditional(normalized, config.opencc_config, config.phrase_overrides)
-        editions.append((" in the traditional edition", traditional))
     reported: set[str] = set()
-    for edition, model in editions:
+    for name, printed in sorted(models.items(), key=lambda item: item[0] != "simplified"):
+        edition = "" if name == "simplified" else f" in the {name} edition"
+        model = printed.map_text(printable)
         lines: dict[str, set[int]] = {}
         roles: dict[str, set[Role]] = {}
         for field in _fields(model):
             for role in _FONT_ROLES[field.kind]:
-                for glyph in missing_glyphs(field.text, config.fonts_dir, role):
+                for glyph in missing_glyphs(field.text, fonts_dir, role):
                     if glyph.char not in reported:
                         lines.setdefault(glyph.char, set()).add(field.line)
                         roles.setdefault(glyph.char, set()).add(role)
@@ -320,14 +322,13 @@ def _figures_without_image(issue: Issue, config: Config) -> Iterator[Diagnostic]
             )
 
 
-def _halfwidth(fields: list[_Field], marks: int) -> Iterator[Diagnostic]:
+def _halfwidth(fields: list[_Field]) -> Iterator[Diagnostic]:
     """How many ASCII marks the editions set full width, reported once at the first one."""
+    widened = [(f.line, normalize(f.text)[1]) for f in fields if _HALF_WIDTH_MARK.search(f.text)]
+    marks = sum(count for _, count in widened)
     if not marks:
         return
-    line = min(
-        (f.line for f in fields if _HALF_WIDTH_MARK.search(f.text) and normalize(f.text)[1]),
-        default=1,
-    )
+    line = min(line for line, count in widened if count)
     yield Diagnostic(
         "halfwidth-punctuation",
         "info",

@@ -125,4 +125,5 @@ def to_traditional(
     issue: Issue, config_name: str = "s2tw", overrides: Mapping[str, str] | None = None
 ) -> Issue:
     """The traditional edition of `issue`: every printed text converted, language retagged."""
-    return issue.map_text(converter(config_name, overrides), language=language_tag(config_name))
+    convert = converter(config_name, overrides)
+    return issue.map_text(convert, language=language_tag(config_name), edition="traditional")

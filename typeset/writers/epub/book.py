@@ -446,7 +446,7 @@ def book_identifier(issue: Issue, publication: str, vertical: bool, files: Itera
     Source path, line numbers and diagnostics are left out: they do not change the book.
     """
     model = issue.to_dict()
-    del model["source_path"], model["diagnostics"]
+    del model["source_path"], model["diagnostics"], model["edition"]
     digest = hashlib.sha256()
     payload = {"model": _without_lines(model), "publication": publication, "vertical": vertical}
     digest.update(json.dumps(payload, sort_keys=True).encode("ascii"))
@@ -586,7 +586,7 @@ def write_epub(
     for role, chars in generated.items():
         characters[role] |= chars
     families = {role.name: [role.family] for role in ROLES}
-    if safe.language.startswith("zh-Hant") and characters["kai"] & REGION_MARKS:
+    if safe.edition == "traditional" and characters["kai"] & REGION_MARKS:
         characters[KAI_MARKS.name] = characters["kai"] & REGION_MARKS
         families["kai"].insert(0, KAI_MARKS.family)
     fonts = book_fonts(config, characters)
