@@ -24,7 +24,7 @@ import pytest
 
 import typeset
 from tests.conftest import ROOT, SEEDS
-from typeset import manifest
+from typeset import cli, manifest
 from typeset.build import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -35,6 +35,9 @@ from typeset.build import (
 )
 from typeset.config import Config
 from typeset.manifest import MANIFEST_NAME, FileHashes
+from typeset.model import Article, Issue, Paragraph
+from typeset.readers import READERS, Reader
+from typeset.writers import WRITERS, Writer
 
 EPUB = Config(formats=("epub",))
 # Not in any bundled font: preflight reports a missing-glyph error.
@@ -690,3 +693,34 @@ def test_only_temporaries_of_dead_writers_are_removed(tmp_path: Path):
         path.write_bytes(b"half")
     assert remove_stale_partials(tmp_path) == [dead]
     assert live.exists()
+
+
+# A toy kind of issue file and a toy output format, registered by the test below: each is one
+# function and one registry line, and the build needs nothing more to use them.
+def read(data: bytes, issue_id: str, source_path: str) -> Issue:
+    """Toy reader: the first line is the headline, every other line a paragraph."""
+    title, *paragraphs = data.decode().splitlines()
+    article = Article([title], blocks=[Paragraph(text) for text in paragraphs if text])
+    return Issue(issue_id, [article], source_path)
+
+
+def write(model: Issue, target: Path, config: Config, timings: dict[str, float]) -> None:
+    """Toy writer: the edition's headlines, one per line."""
+    timings["outline"] = 0.0
+    target.write_text("".join(f"{a.headline}\n" for a in model.articles), encoding="utf-8")
+
+
+def test_a_new_reader_and_writer_are_one_registry_line_each(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setitem(READERS, ".toy", Reader(".toy", __name__))
+    monkeypatch.setitem(WRITERS, "outline", Writer("outline", __name__, ("outline",)))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.toy").write_text("社区党建“积分账”\n第一段。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["build", str(folder), "-o", str(out), "--format", "outline", "--edition", "all"]
+    assert cli.main([*args, "-v", "--jobs", "1"]) == 0
+    assert (out / "a.outline").read_text(encoding="utf-8") == "社区党建“积分账”\n"
+    assert (out / "a.zh-Hant.outline").read_text(encoding="utf-8") == "社區黨建「積分賬」\n"
+    assert "outline 0.00" in capsys.readouterr().err
+    assert cli.main([*args, "-v", "--jobs", "1"]) == 0  # recorded in the manifest
+    assert f"up to date  {folder / 'a.toy'}" in capsys.readouterr().err

@@ -161,7 +161,7 @@ def test_verbose_build_shows_stage_timings(tmp_path: Path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith(f"built       {SEEDS[0]} → pdf, epub, zh-Hant.pdf, zh-Hant.epub")
     stages = [part.rsplit(" ", 1)[0] for part in lines[1].strip().split(" · ")]
-    assert stages == ["parse", "preflight", "transforms", "html", "layout", "pdf write", "epub"]
+    assert stages == ["parse", "transforms", "preflight", "html", "layout", "pdf write", "epub"]
     assert lines[2].startswith("1 issue: 1 built, 0 up to date, 0 failed")
 
 

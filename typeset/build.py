@@ -144,25 +144,12 @@ def remove_stale_partials(out_dir: Path) -> list[Path]:
 def write_output(
     model: Issue, output: Output, config: Config, timings: dict[str, float] | None = None
 ) -> None:
-    """Write one output; `timings` gains seconds for "html", "layout", "pdf write", "epub"."""
+    """Write one output with its format's writer; `timings` gains seconds per stage."""
+    from typeset.writers import WRITERS
+
+    writer = WRITERS[output.format]
     stages = {} if timings is None else timings
-    if output.format == "pdf":
-        from typeset.writers.pdf.render import render_pdf
-
-        pdf_stages: dict[str, float] = {}
-        data = render_pdf(model, config, timings=pdf_stages)
-        write_atomically(output.path, lambda tmp: tmp.write_bytes(data))
-        for stage, name in (("html", "html"), ("layout", "layout"), ("write", "pdf write")):
-            stages[name] = stages.get(name, 0.0) + pdf_stages.get(stage, 0.0)
-    elif output.format == "epub":
-        from typeset.writers.epub.book import write_epub
-
-        start = time.perf_counter()
-        vertical = output.edition == "traditional" and config.vertical_epub
-        write_atomically(output.path, lambda tmp: write_epub(model, tmp, config, vertical=vertical))
-        stages["epub"] = stages.get("epub", 0.0) + time.perf_counter() - start
-    else:
-        raise ValueError(f"unknown format {output.format!r}")
+    write_atomically(output.path, lambda tmp: writer.write(model, tmp, config, stages))
 
 
 def edition_models(

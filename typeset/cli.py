@@ -17,11 +17,12 @@ from pathlib import Path
 
 from typeset import __version__
 from typeset.build import EXIT_BAD_INPUT, EXIT_FAILED
-from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config
+from typeset.config import CONFIG_FILE, EDITIONS, Config
 from typeset.config_file import ConfigError, find_config
 from typeset.dates import source_date_epoch
 from typeset.errors import InputError
 from typeset.readers import READERS, issue_files
+from typeset.writers import WRITERS
 
 EXIT_INTERRUPTED = 130
 DEFAULT_INPUT = "seeds"
@@ -206,7 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--format",
         dest="formats",
-        type=_csv(FORMATS),
+        type=_csv(tuple(WRITERS)),
         metavar="pdf,epub",
         help="formats to write (default: from settings, else pdf,epub)",
     )

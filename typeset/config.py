@@ -16,7 +16,6 @@ CONFIG_FILE = "typeset.toml"
 
 # Edition name → suffix between the stem and the format's extension.
 EDITIONS = {"simplified": "", "traditional": ".zh-Hant"}
-FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)

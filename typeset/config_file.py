@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from typeset.config import CONFIG_FILE, EDITIONS, FORMATS, Config, IssueInfo
+from typeset.config import CONFIG_FILE, EDITIONS, Config, IssueInfo
+from typeset.writers import WRITERS
 
 
 class ConfigError(Exception):
@@ -89,12 +90,13 @@ def _phrases(value: Any, base: Path) -> dict[str, str]:
     return dict(value)
 
 
-def _choices(allowed: tuple[str, ...], everything: str | None) -> Callable[[Any, Path], tuple]:
-    """A list of names from `allowed` (or one name, or `everything` meaning all of them)."""
+def _choices(allowed: Mapping[str, Any], everything: str | None) -> Callable[[Any, Path], tuple]:
+    """A list of names from `allowed`'s keys (or one name, or `everything` meaning all of
+    them); the table is read when a file is, so a format registered later counts."""
 
     def parse(value: Any, base: Path) -> tuple[str, ...]:
         if value == everything:
-            return allowed
+            return tuple(allowed)
         names = [value] if isinstance(value, str) else value
         if (
             not isinstance(names, list)
@@ -147,8 +149,8 @@ KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "color_profile": _path("file"),
     "opencc_config": _opencc,
     "phrase_overrides": _phrases,
-    "editions": _choices(tuple(EDITIONS), "all"),
-    "formats": _choices(FORMATS, None),
+    "editions": _choices(EDITIONS, "all"),
+    "formats": _choices(WRITERS, None),
     "vertical_epub": _boolean,
     "issues": _issues,
 }

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from typeset.config import Config
 from typeset.dates import source_date_epoch
+from typeset.writers import WRITERS
 
 MANIFEST_NAME = ".typeset-manifest.json"
 FORMAT_VERSION = 2
@@ -47,10 +48,10 @@ LIBRARIES = (
     "jinja2",
     "markupsafe",
 )
-# Settings that only the traditional edition, or only its EPUB, depends on; the rest, but for
-# the lists of editions and formats to build, shape every output.
+# Settings that only the traditional edition depends on, and those that shape no output (the
+# lists of editions and formats to build). A writer names the settings that shape only some
+# editions of its format (`Writer.edition_settings`); the rest shape every output.
 TRADITIONAL_ONLY = ("opencc_config", "phrase_overrides")
-VERTICAL_ONLY = ("vertical_epub",)
 NOT_CONTENT = ("editions", "formats")
 
 
@@ -140,8 +141,10 @@ def output_inputs(
     skip = set(NOT_CONTENT)
     if edition != "traditional":
         skip.update(TRADITIONAL_ONLY)
-    if edition != "traditional" or fmt != "epub":
-        skip.update(VERTICAL_ONLY)
+    for writer in WRITERS.values():
+        for name, editions in writer.edition_settings.items():
+            if writer.format != fmt or edition not in editions:
+                skip.add(name)
     settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in skip}
     settings["issues"] = config.issue_info(issue_id)  # another issue's date changes nothing here
     inputs = {"issue": issue_hash, **shared, "settings": settings}

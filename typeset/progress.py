@@ -11,9 +11,10 @@ import time
 from typing import TextIO
 
 from typeset.build import IssueResult
+from typeset.writers import WRITERS
 
-# Stage timings in the order the pipeline runs them.
-STAGES = ("parse", "preflight", "transforms", "html", "layout", "pdf write", "epub")
+# Stage timings in the order the pipeline runs them: reading and checking, then each writer's.
+STAGES = ("parse", "transforms", "preflight")
 BAR_WIDTH = 24
 
 
@@ -84,6 +85,7 @@ def status_line(result: IssueResult, timings: bool = False) -> str:
     if timings and result.why:
         line += f": {result.why}"
     if timings and result.timings:
-        stages = [f"{s} {result.timings[s]:.2f}" for s in STAGES if s in result.timings]
+        order = [*STAGES, *(s for w in WRITERS.values() for s in w.stages)]
+        stages = [f"{s} {result.timings[s]:.2f}" for s in order if s in result.timings]
         line += "\n            " + " · ".join(stages)
     return line
