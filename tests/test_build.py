@@ -433,12 +433,12 @@ def test_issue_files_writing_one_output_are_refused(tmp_path: Path):
 
 
 def test_a_crashing_writer_fails_its_issue_with_one_line(tmp_path: Path, monkeypatch):
-    import typeset.writers.epub.book
+    import typeset.writers.epub
 
     def broken(*args, **kwargs):
         raise RuntimeError("the packager fell over")
 
-    monkeypatch.setattr(typeset.writers.epub.book, "write_epub", broken)
+    monkeypatch.setattr(typeset.writers.epub, "write_epub", broken)
     status, recorder = build([issue_copy(tmp_path / "in")], tmp_path / "out")
     assert status == EXIT_FAILED
     assert recorder.results[0].reason == "build failed: RuntimeError: the packager fell over"
@@ -506,9 +506,9 @@ def test_a_folder_that_cannot_be_synced_still_gets_the_file(tmp_path: Path, monk
 
 def _half_then(error: type[BaseException]):
     """A write_epub that writes half a real book, then raises `error`."""
-    import typeset.writers.epub.book
+    import typeset.writers.epub
 
-    real = typeset.writers.epub.book.write_epub
+    real = typeset.writers.epub.write_epub
 
     def write_epub(issue, path: Path, config: Config, **options) -> None:
         real(issue, path, config, **options)
@@ -521,14 +521,14 @@ def _half_then(error: type[BaseException]):
 
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
 def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, error):
-    import typeset.writers.epub.book
+    import typeset.writers.epub
 
     issue = issue_copy(tmp_path / "in")
     out = tmp_path / "out"
     assert build([issue], out)[0] == 0
     previous = (out / "a.epub").read_bytes()
 
-    monkeypatch.setattr(typeset.writers.epub.book, "write_epub", _half_then(error))
+    monkeypatch.setattr(typeset.writers.epub, "write_epub", _half_then(error))
     if error is KeyboardInterrupt:
         with pytest.raises(KeyboardInterrupt):
             build([issue], out, force=True)
@@ -543,10 +543,10 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, 
 HOLD_MID_WRITE = """
 import os, sys, time
 from pathlib import Path
-import typeset.writers.epub.book
+import typeset.writers.epub
 from typeset.cli import main
 
-real = typeset.writers.epub.book.write_epub
+real = typeset.writers.epub.write_epub
 
 def write_epub(issue, path, config, **options):
     real(issue, path, config, **options)
@@ -555,7 +555,7 @@ def write_epub(issue, path, config, **options):
     Path(sys.argv[1], str(os.getpid())).touch()
     time.sleep(600)
 
-typeset.writers.epub.book.write_epub = write_epub
+typeset.writers.epub.write_epub = write_epub
 sys.exit(main(sys.argv[2:]))
 """
 

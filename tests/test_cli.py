@@ -179,16 +179,16 @@ def test_a_file_given_twice_is_built_and_counted_once(tmp_path: Path, capsys, mo
 
 WARN_PER_OUTPUT = """
 import logging, sys
-import typeset.writers.epub.book
+import typeset.writers.epub
 from typeset.cli import main
 
-real = typeset.writers.epub.book.write_epub
+real = typeset.writers.epub.write_epub
 
 def write_epub(issue, path, config, **options):
     logging.getLogger("typeset.writers.pdf.html").warning("%s: a library warning", issue.id)
     real(issue, path, config, **options)
 
-typeset.writers.epub.book.write_epub = write_epub
+typeset.writers.epub.write_epub = write_epub
 sys.exit(main(sys.argv[1:]))
 """
 

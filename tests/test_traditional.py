@@ -26,9 +26,9 @@ from typeset.transforms.traditional import (
     language_tag,
     to_traditional,
 )
-from typeset.writers.epub.book import write_epub
+from typeset.writers.epub import write_epub
 from typeset.writers.pdf.html import render_print_html
-from typeset.writers.pdf.render import write_pdf
+from typeset.writers.pdf.render import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -401,7 +401,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Edition]:
             folder / f"{name}.pdf",
             folder / f"{name}.epub",
         )
-        write_pdf(issue, edition.pdf, config)
+        edition.pdf.write_bytes(render_pdf(issue, config))
         write_epub(issue, edition.epub, config)
         built[name] = edition
     return built

@@ -1,7 +1,10 @@
-"""The bundled fonts: which faces there are and which characters they can draw.
+"""The bundled fonts: the roles faces play, which faces there are, what they can draw.
 
-Everything comes from `fonts/manifest.json`, written by `scripts/build-fonts` together with
-the subset fonts, so nothing here parses a font file at run time.
+`ROLES` is the one table of what each kind of face sets (宋 body, 黑 sub-heads, 楷 bylines
+and captions): the print and EPUB style sheets declare its families, the EPUB subsets its
+faces, the preflight checks each text against the faces that set it. The faces themselves
+come from `fonts/manifest.json`, written by `scripts/build-fonts` together with the subset
+fonts, so nothing here parses a font file at run time.
 """
 
 from __future__ import annotations
@@ -18,6 +21,54 @@ Role = Literal["song", "hei", "kai"]
 banners; kai: 楷 for kickers, bylines, decks and captions."""
 
 BODY: Role = "song"
+
+
+@dataclass(frozen=True)
+class FontRole:
+    """What the faces of one role set, in print and in the EPUB."""
+
+    name: Role
+    family: str  # the private CSS family its faces are declared under: no installed font matches
+    generic: str  # the generic family a reading system falls back to
+    book_weight: int  # the one weight of the role an EPUB embeds
+    book_selectors: tuple[str, ...]  # EPUB elements set in it: "tag" or "tag.class"
+    # Kinds of model text set in it by either edition (`typeset.model.TEXT_KINDS`).
+    texts: tuple[str, ...]
+
+
+ROLES: tuple[FontRole, ...] = (
+    FontRole("song", "TS Song", "serif", 400, ("body",), ("title", "paragraph", "note")),
+    FontRole(
+        "hei", "TS Hei", "sans-serif", 700, ("h1", "h2", "h3", "strong.lead"),
+        ("banner", "title", "lead", "heading"),
+    ),
+    FontRole(
+        "kai", "TS Kai", "serif", 400,
+        ("p.kicker", "p.deck", "p.byline", "figcaption", "p.source", "p.note"),
+        ("kicker", "deck", "byline", "caption", "credit", "note", "source"),
+    ),
+)  # fmt: skip
+# The Kai face has no regional forms. A traditional edition's Kai styles name this family
+# first: the regular Song face limited to the marks whose place in the em box differs by
+# region, so shaping with the edition's language tag centres them (Taiwan, Hong Kong).
+KAI_MARKS_FAMILY = "TS Kai Marks"
+REGION_MARKS = frozenset("、。！，．：；？")
+
+
+def roles_setting(kind: str) -> tuple[Role, ...]:
+    """The roles whose faces set text of `kind` in some edition."""
+    return tuple(role.name for role in ROLES if kind in role.texts)
+
+
+def role_face(fonts_dir: Path, role: Role, weight: int) -> Face:
+    """The bundled face of `role` at `weight`; FileNotFoundError naming its file if the
+    manifest lists it but the file is not there."""
+    for face in faces(fonts_dir):
+        if face.role == role and face.weight == weight:
+            if not face.path.is_file():
+                raise FileNotFoundError(f"font {face.path.name} ({role}) not found in {fonts_dir}")
+            return face
+    raise FileNotFoundError(f"no {role} face of weight {weight} in {fonts_dir / 'manifest.json'}")
 
 
 @dataclass(frozen=True)
@@ -40,8 +91,9 @@ class MissingGlyph(NamedTuple):
 def faces(fonts_dir: Path) -> tuple[Face, ...]:
     """Every bundled face, in manifest order, with absolute paths (CSS needs file:// URLs)."""
     root = fonts_dir.resolve()
+    family = {role.name: role.family for role in ROLES}
     return tuple(
-        Face(cast(Role, f["role"]), int(f["weight"]), root / f["file"], f["css_family"])
+        Face(cast(Role, f["role"]), int(f["weight"]), root / f["file"], family[f["role"]])
         for f in _manifest(fonts_dir)["faces"]
     )
 

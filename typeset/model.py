@@ -67,6 +67,21 @@ class Note:
 Block = Paragraph | Heading | Figure | Note
 BLOCK_TYPES: dict[str, type] = {cls.type: cls for cls in (Paragraph, Heading, Figure, Note)}
 
+# The kinds of text an issue prints, in print order within an article (`text_fields`).
+TEXT_KINDS = (
+    "banner", "kicker", "title", "deck", "byline",
+    "lead", "paragraph", "heading", "caption", "credit", "note", "source",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One printed piece of text, what it is, and the issue-file line it is reported at."""
+
+    kind: str  # one of TEXT_KINDS
+    text: str
+    line: int
+
 
 @dataclass
 class Article:
@@ -107,24 +122,6 @@ class Issue:
             else:
                 runs.append((article.column, [article]))
         return runs
-
-    def printed_texts(self) -> Iterator[str]:
-        """Every piece of text an edition prints, column names once per run of articles:
-        what a writer's output must contain."""
-        for column, articles in self.columns:
-            yield column or ""
-            for a in articles:
-                yield from (a.kicker or "", *a.title, a.byline or "", a.deck or "", a.source or "")
-                for b in a.blocks:
-                    match b:
-                        case Paragraph():
-                            yield from (b.lead or "", b.text)
-                        case Heading():
-                            yield from b.lines
-                        case Figure():
-                            yield from (b.caption, b.credit or "")
-                        case Note():
-                            yield b.text
 
     def map_text(
         self, convert: Callable[[str], str], language: str | None = None, edition: str | None = None
@@ -255,3 +252,43 @@ _BYLINE_ROLES = ("记者", "記者", "通讯员", "通訊員", "撰稿人", "实
 _CREDITS = ("文", "图", "圖", "文字", "摄影", "攝影", "撰文")
 _BYLINE_SPLIT = re.compile(r"[\s\u3000/／:：、]+")
 _DATELINE_CREDIT = re.compile(r"[讯訊电電]\s*[(（]([^()（）]+)[)）]")
+
+
+def text_fields(issue: Issue) -> Iterator[TextField]:
+    """Every piece of text `issue` prints, in print order, empty ones left out: a column's
+    name once per run of its articles, a title or sub-head as one text (its lines joined).
+
+    The model keeps one line per article and per block, so a kicker, deck, byline or source
+    is reported at its article's line (a source at its last block's, which is nearer).
+    """
+    column = None
+    for article in issue.articles:
+        pieces: list[tuple[str, str | None, int]] = []
+        if article.column != column:
+            pieces.append(("banner", article.column, article.line))
+        column = article.column
+        pieces += [
+            ("kicker", article.kicker, article.line),
+            ("title", "".join(article.title), article.line),
+            ("deck", article.deck, article.line),
+            ("byline", article.byline, article.line),
+        ]
+        for block in article.blocks:
+            match block:
+                case Paragraph():
+                    pieces += [
+                        ("lead", block.lead, block.line),
+                        ("paragraph", block.text, block.line),
+                    ]
+                case Heading():
+                    pieces.append(("heading", "".join(block.lines), block.line))
+                case Figure():
+                    pieces += [
+                        ("caption", block.caption, block.line),
+                        ("credit", block.credit, block.line),
+                    ]
+                case Note():
+                    pieces.append(("note", block.text, block.line))
+        last = max((b.line for b in article.blocks), default=article.line)
+        pieces.append(("source", article.source, max(last, article.line)))
+        yield from (TextField(kind, text, line) for kind, text, line in pieces if text)

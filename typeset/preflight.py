@@ -23,17 +23,16 @@ The codes, stable for scripts reading `typeset check --json`:
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from typeset.config import Config
-from typeset.fonts import Role, missing_glyphs
-from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.fonts import Role, missing_glyphs, roles_setting
+from typeset.model import Diagnostic, Issue, TextField, text_fields
 from typeset.pictures import figures, picture
 from typeset.transforms import edition_model
 from typeset.transforms.printable import BIDI_CONTROLS, MARK, UNPRINTABLE, printable
@@ -41,22 +40,6 @@ from typeset.transforms.punctuation import FULL_WIDTH, normalize
 
 # Shortest passage reported when it appears twice.
 DUPLICATE_MIN = 20
-
-# The faces each kind of text is set in, by the print and the EPUB style sheets together.
-_FONT_ROLES: dict[str, tuple[Role, ...]] = {
-    "banner": ("hei",),
-    "kicker": ("kai",),
-    "title": ("song", "hei"),
-    "deck": ("kai",),
-    "byline": ("kai",),
-    "lead": ("hei",),
-    "paragraph": ("song",),
-    "heading": ("hei",),
-    "caption": ("kai",),
-    "credit": ("kai",),
-    "note": ("kai", "song"),
-    "source": ("kai",),
-}
 
 # Running text, as opposed to display text (headlines, decks, sub-heads, captions …). News
 # display text restates the body by design (a headline echoed in the lead, a deck quoting a
@@ -74,15 +57,6 @@ _FOLD = str.maketrans({full: ascii for ascii, full in FULL_WIDTH.items()} | {"\u
 _HALF_WIDTH_MARK = re.compile(f"[{re.escape(''.join(FULL_WIDTH))}]")
 
 
-@dataclass(frozen=True)
-class _Field:
-    """One printed piece of text, the file line it is reported at, and what it is."""
-
-    text: str
-    line: int
-    kind: str
-
-
 def check(
     issue: Issue, config: Config, models: Mapping[str, Issue] | None = None
 ) -> list[Diagnostic]:
@@ -91,7 +65,7 @@ def check(
     `models` are the models of the editions `config` builds (`typeset.transforms`), when
     the caller has made them already.
     """
-    fields = list(_fields(issue))
+    fields = list(text_fields(issue))
     if models is None:
         models = {e: edition_model(issue, e, config) for e in config.editions}
     found = [
@@ -122,44 +96,6 @@ def to_dicts(diagnostics: list[Diagnostic]) -> list[dict]:
     return [asdict(d) for d in diagnostics]
 
 
-def to_json(diagnostics: list[Diagnostic]) -> str:
-    """The diagnostics as a JSON list; `Diagnostic(**item)` reads each item back."""
-    return json.dumps(to_dicts(diagnostics), ensure_ascii=False, indent=2)
-
-
-# ---------------------------------------------------------------------------------------
-# The issue's text, piece by piece
-
-
-def _fields(issue: Issue) -> Iterator[_Field]:
-    """Every printed piece of text in print order; multi-line titles and sub-heads whole."""
-    column = None
-    for article in issue.articles:
-        pieces: list[tuple[str | None, int, str]] = []
-        if article.column != column:
-            pieces.append((article.column, article.line, "banner"))
-        column = article.column
-        for kind in ("kicker", "deck", "byline"):
-            pieces.append((getattr(article, kind), article.line, kind))
-        pieces.append(("".join(article.title), article.line, "title"))
-        for block in article.blocks:
-            match block:
-                case Paragraph():
-                    pieces.append((block.lead, block.line, "lead"))
-                    pieces.append((block.text, block.line, "paragraph"))
-                case Heading():
-                    pieces.append(("".join(block.lines), block.line, "heading"))
-                case Figure():
-                    pieces.append((block.caption, block.line, "caption"))
-                    pieces.append((block.credit, block.line, "credit"))
-                case Note():
-                    pieces.append((block.text, block.line, "note"))
-        # The source closes the article; its own line is not kept, the last block's is near.
-        last = max((b.line for b in article.blocks), default=article.line)
-        pieces.append((article.source, max(last, article.line), "source"))
-        yield from (_Field(text, line, kind) for text, line, kind in pieces if text)
-
-
 def _quote(text: str, length: int = 12) -> str:
     """The start of `text` in corner brackets, which never clash with the “” it may hold."""
     return f"「{text[:length]}…」" if len(text) > length else f"「{text}」"
@@ -169,7 +105,7 @@ def _quote(text: str, length: int = 12) -> str:
 # Checks
 
 
-def _duplicate_passages(fields: list[_Field]) -> Iterator[Diagnostic]:
+def _duplicate_passages(fields: list[TextField]) -> Iterator[Diagnostic]:
     """Passages of DUPLICATE_MIN+ characters printed twice (a paste or a layout repeat).
 
     Every DUPLICATE_MIN-character window of every field is hashed once, remembering where it
@@ -201,7 +137,7 @@ def _duplicate_passages(fields: list[_Field]) -> Iterator[Diagnostic]:
 
 
 def _duplicate(
-    fields: list[_Field], starts: list[int], index: int, start: int, last: int, first: int
+    fields: list[TextField], starts: list[int], index: int, start: int, last: int, first: int
 ) -> Diagnostic:
     field = fields[index]
     earlier = bisect.bisect_right(starts, first) - 1
@@ -217,7 +153,7 @@ def _duplicate(
     )
 
 
-def _unbalanced_pairs(fields: list[_Field]) -> Iterator[Diagnostic]:
+def _unbalanced_pairs(fields: list[TextField]) -> Iterator[Diagnostic]:
     """Quotes and brackets opened and not closed (or the reverse) within one piece of text;
     usually text lost in extraction or a typo, and the printed page shows it."""
     for field in fields:
@@ -244,7 +180,7 @@ def _unbalanced(text: str, pair: tuple[str, str]) -> str | None:
     return None
 
 
-def _control_characters(fields: list[_Field]) -> Iterator[Diagnostic]:
+def _control_characters(fields: list[TextField]) -> Iterator[Diagnostic]:
     """Characters the editions print differently from the file: controls and noncharacters
     as 〓, bidi formatting characters not at all. Each character once per text, with a count."""
     for field in fields:
@@ -287,8 +223,8 @@ def _missing_glyphs(models: Mapping[str, Issue], fonts_dir: Path) -> Iterator[Di
         model = printed.map_text(printable)
         lines: dict[str, set[int]] = {}
         roles: dict[str, set[Role]] = {}
-        for field in _fields(model):
-            for role in _FONT_ROLES[field.kind]:
+        for field in text_fields(model):
+            for role in roles_setting(field.kind):
                 for glyph in missing_glyphs(field.text, fonts_dir, role):
                     if glyph.char not in reported:
                         lines.setdefault(glyph.char, set()).add(field.line)
@@ -322,7 +258,7 @@ def _figures_without_image(issue: Issue, config: Config) -> Iterator[Diagnostic]
             )
 
 
-def _halfwidth(fields: list[_Field]) -> Iterator[Diagnostic]:
+def _halfwidth(fields: list[TextField]) -> Iterator[Diagnostic]:
     """How many ASCII marks the editions set full width, reported once at the first one."""
     widened = [(f.line, normalize(f.text)[1]) for f in fields if _HALF_WIDTH_MARK.search(f.text)]
     marks = sum(count for _, count in widened)

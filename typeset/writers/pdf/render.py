@@ -13,7 +13,7 @@ import mimetypes
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -45,7 +45,7 @@ class ProjectFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only local files from allowed places.
 
     WeasyPrint turns fetcher errors into warnings and carries on, so refusals are also
-    kept in `refused`; `write_pdf` fails the build on any.
+    kept in `refused`; `render_document` fails the build on any.
     """
 
     def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
@@ -132,14 +132,13 @@ def weasyprint_source(markup: str, config: Config) -> tuple[HTML, ProjectFetcher
 def render_document(
     issue: Issue,
     config: Config,
-    convert: Callable[[str], str] | None = None,
     timings: dict[str, float] | None = None,
 ) -> Document:
     """Lay out one issue: WeasyPrint's document, with its pages and boxes."""
     justify.install()
     stages = {} if timings is None else timings
     start = time.perf_counter()
-    markup = render_print_html(issue, config, convert)
+    markup = render_print_html(issue, config)
     stages["html"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -154,12 +153,11 @@ def render_document(
 def render_pdf(
     issue: Issue,
     config: Config,
-    convert: Callable[[str], str] | None = None,
     timings: dict[str, float] | None = None,
 ) -> bytes:
     """The PDF of one issue as bytes; `timings` receives seconds per stage."""
     stages = {} if timings is None else timings
-    document = render_document(issue, config, convert, stages)
+    document = render_document(issue, config, stages)
     start = time.perf_counter()
     finisher = Finisher(
         config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print", issue.language
@@ -168,13 +166,3 @@ def render_pdf(
     stages["write"] = time.perf_counter() - start
     LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
     return pdf
-
-
-def write_pdf(issue: Issue, out_path: Path, config: Config) -> None:
-    """Write the print edition of `issue` to `out_path` (whole file or nothing)."""
-    pdf = render_pdf(issue, config)
-    try:
-        out_path.write_bytes(pdf)
-    except BaseException:
-        out_path.unlink(missing_ok=True)
-        raise
