@@ -24,17 +24,18 @@ import pytest
 
 import typeset
 from tests.conftest import ROOT, SEEDS
-from typeset import cli, manifest
+from typeset import cli
 from typeset.build import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     IssueResult,
+    manifest,
     remove_stale_partials,
     run_build,
     write_atomically,
 )
+from typeset.build.manifest import MANIFEST_NAME, FileHashes
 from typeset.config import Config
-from typeset.manifest import MANIFEST_NAME, FileHashes
 from typeset.model import Article, Issue, Paragraph
 from typeset.readers import READERS, Reader
 from typeset.writers import WRITERS, Writer

@@ -14,7 +14,8 @@ from weasyprint import CSS, HTML
 from weasyprint.layout import inline
 from weasyprint.text.fonts import FontConfiguration
 
-from typeset.writers.pdf import justify
+from typeset.writers.pdf import justify, spacing
+from typeset.writers.pdf.patches import IncompatibleWeasyPrint
 
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSerifCJKsc-Regular.otf"
 pytestmark = pytest.mark.skipif(
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 SIZE = 10  # pt; the quarter em is 2.5 pt
-QUARTER = SIZE * justify.AUTOSPACE_EM
+QUARTER = SIZE * spacing.AUTOSPACE_EM
 # Two columns of 148 pt: 14 ideographs (140 pt) and 8 pt of slack per line.
 LEFT, COLUMN, GAP = 20.0, 148.0, 14.0
 COLUMNS = ((LEFT, LEFT + COLUMN), (LEFT + COLUMN + GAP, LEFT + 2 * COLUMN + GAP))
@@ -234,23 +235,23 @@ def test_no_opening_mark_ends_a_line(installed, mark):
 
 
 def test_opportunities_and_boundaries():
-    assert justify.opportunities("召开 2025 年度") == [1, 3, 8, 9]
-    assert justify.opportunities("hello world") == [6]
-    assert justify.opportunities("  召开") == [3]
-    assert justify.autospace_boundaries("召开2025年度") == [(2, "left"), (6, "right")]
-    assert justify.autospace_boundaries("召开 2025 年度") == [(2, "space"), (7, "space")]
-    assert justify.autospace_boundaries("5.2%左右，（GDP）") == []
+    assert spacing.opportunities("召开 2025 年度") == [1, 3, 8, 9]
+    assert spacing.opportunities("hello world") == [6]
+    assert spacing.opportunities("  召开") == [3]
+    assert spacing.autospace_boundaries("召开2025年度") == [(2, "left"), (6, "right")]
+    assert spacing.autospace_boundaries("召开 2025 年度") == [(2, "space"), (7, "space")]
+    assert spacing.autospace_boundaries("5.2%左右，（GDP）") == []
 
 
 def test_a_zero_width_break_mark_moves_no_opportunity():
     """The print HTML marks breaks at quotation marks with U+200B: the boundary keeps its one
     share of the slack, after the mark, and a line ending at the mark gets none there."""
-    assert len(justify.opportunities("的\u200b“根”\u200b与")) == len(
-        justify.opportunities("的“根”与")
+    assert len(spacing.opportunities("的\u200b“根”\u200b与")) == len(
+        spacing.opportunities("的“根”与")
     )
-    assert justify.opportunities("的\u200b“根") == [2, 3]
-    assert justify.opportunities("发展的\u200b") == [1, 2]
-    assert justify.opportunities("a\u200bb") == []
+    assert spacing.opportunities("的\u200b“根") == [2, 3]
+    assert spacing.opportunities("发展的\u200b") == [1, 2]
+    assert spacing.opportunities("a\u200bb") == []
 
 
 def test_install_is_idempotent(not_installed):
@@ -270,7 +271,7 @@ def test_guard_accepts_this_weasyprint():
 
 def test_guard_rejects_another_version(not_installed, monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
-    with pytest.raises(justify.IncompatibleWeasyPrint, match="version 71.0"):
+    with pytest.raises(IncompatibleWeasyPrint, match="version 71.0"):
         justify.install()
     assert not justify.uninstall(), "nothing may be patched after a failed check"
 
@@ -280,7 +281,7 @@ def test_guard_rejects_changed_internals(not_installed, monkeypatch):
         """A WeasyPrint whose justify_line takes another argument."""
 
     monkeypatch.setattr(inline, "justify_line", justify_line)
-    with pytest.raises(justify.IncompatibleWeasyPrint, match="justify_line"):
+    with pytest.raises(IncompatibleWeasyPrint, match="justify_line"):
         justify.install()
     assert inline.justify_line is justify_line
     assert "extra_width" in str(inspect.signature(justify_line))

@@ -130,7 +130,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from typeset.build import run_build
-    from typeset.progress import Progress
+    from typeset.build.progress import Progress
 
     config = _config(args)
     try:

@@ -56,15 +56,26 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from typeset.cjk import CLOSING, NO_LINE_START, SENTENCE_END
 from typeset.errors import InputError
-from typeset.model import Article, Block, Diagnostic, Figure, Heading, Issue, Note, Paragraph
+from typeset.model import (
+    Article,
+    Block,
+    Diagnostic,
+    Figure,
+    Heading,
+    Issue,
+    Note,
+    Paragraph,
+    text_fields,
+)
 from typeset.readers.decoding import decode
 
-# Marks that end a sentence (a paragraph may end there); closing quotes/brackets may follow.
-_SENTENCE_END = "。！？!?…；;：:"
-_CLOSERS = "”’」』）)》〉】〕\"'"
-# Marks a printed line never opens with (避头点); a block opening with one continues a paragraph.
-_NO_LINE_START = "”’」』）)》〉】〕，,、。；;：:！？!?"
+# Closing marks that may follow the end of a sentence, ASCII quotes among them.
+_CLOSERS = CLOSING + "\"'"
+# Marks a printed line never opens with (避头点); a block opening with one continues a
+# paragraph. An ellipsis or a middle dot may open a paragraph (…… trailing in, · a bullet).
+_NO_LINE_START = NO_LINE_START - set("….·")
 # Separators inside a line; a display line has few of them, a paragraph fragment many.
 _SEPARATORS = "，,、；;"
 _MAX_DISPLAY = 36  # longest unmarked sub-head or stacked headline line, in characters
@@ -299,7 +310,7 @@ def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
     if stripped.endswith("——") and len(stripped) < len(text):
         return True  # speech broken off by a dash and closed by its quote: “路还没修完——”
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
+    return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
 def _balanced(text: str) -> bool:
@@ -879,27 +890,15 @@ _NOT_TEXT = re.compile(r"\s|#|\*|■")
 _FOLD = str.maketrans("，：；（）！？", ",:;()!?")
 
 
+# How the file prints the text of a field, around what the model keeps.
+_PRINTED_AS = {"kicker": "{}——", "credit": "({})", "source": "(转自{})"}
+
+
 def _check_nothing_lost(text: str, state: _State) -> None:
     """Compare the characters of the file with those of the model; any difference is a
     reader defect, reported as an error so that no edition is built from it."""
-    parts: list[str] = []
-    column = None
-    for a in state.articles:
-        if a.column != column:
-            parts.append(a.column or "")
-            column = a.column
-        parts += [f"{a.kicker}——" if a.kicker else "", *a.title, a.byline or "", a.deck or ""]
-        for b in a.blocks:
-            match b:
-                case Paragraph():
-                    parts.append((b.lead or "") + b.text)
-                case Heading():
-                    parts += b.lines
-                case Figure():
-                    parts += [b.caption, f"({b.credit})" if b.credit else ""]
-                case Note():
-                    parts.append(b.text)
-        parts.append(f"(转自{a.source})" if a.source else "")
+    fields = text_fields(Issue(state.issue_id, state.articles))
+    parts = [_PRINTED_AS.get(f.kind, "{}").format(f.text) for f in fields]
     parts += state.repeated_banners
 
     def chars(s: str) -> Counter:

@@ -19,16 +19,14 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
+from typeset.cjk import HAN
 from typeset.model import Issue
-
-# Marks no line may start with (GB/T 15834, clreq 禁则): closing punctuation and quotes.
-NO_LINE_START = frozenset("，。、；：？！,.:;!?”’」』）)》〉】〕…·")
 
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
 
 _CHINESE = re.compile(
     "["
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # Han ideographs
+    f"{HAN}"  # Han ideographs
     "\u3000-\u303f"  # CJK symbols and punctuation: 、。《》「」【】 …
     "\ufe10-\ufe1f\ufe30-\ufe4f"  # vertical and compatibility forms
     "\uff01-\uff60\uffe0-\uffe6"  # full-width forms: ，（）：！ …

@@ -39,24 +39,17 @@ class BlockView:
 class ArticleView:
     article: Article
     number: int  # in the issue, from 1
+    anchor: str  # its id in the documents, for contents and bookmarks
     # Set on the first article of a column run: the banner printed at its head.
     banner: str | None
     blocks: list[BlockView]
-
-    @property
-    def anchor(self) -> str:
-        return f"article-{self.number}"
 
 
 @dataclass(frozen=True)
 class ColumnView:
     name: str | None
-    number: int  # in the issue, from 1
+    anchor: str
     articles: list[ArticleView]
-
-    @property
-    def anchor(self) -> str:
-        return f"column-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +96,7 @@ def columns(issue: Issue, config: Config) -> list[ColumnView]:
     figures = 0
     number = 0
     for index, (name, articles) in enumerate(issue.columns, start=1):
-        column = ColumnView(name, index, [])
+        column = ColumnView(name, f"column-{index}", [])
         for position, article in enumerate(articles):
             number += 1
             blocks: list[BlockView] = []
@@ -120,7 +113,8 @@ def columns(issue: Issue, config: Config) -> list[ColumnView]:
                 else:
                     blocks.append(BlockView(block))
             banner = name if position == 0 else None
-            column.articles.append(ArticleView(article, number, banner, blocks))
+            view = ArticleView(article, number, f"article-{number}", banner, blocks)
+            column.articles.append(view)
         views.append(column)
     return views
 

@@ -6,9 +6,9 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
+from typeset.cjk import NO_LINE_START
 from typeset.config import Config
 from typeset.fonts import ROLES, role_face
-from typeset.transforms.punctuation import NO_LINE_START
 from typeset.writers.shared import ColumnView
 
 # Designed cover: pixel width, colours (paper, ink, accent), margin as a share of width.

@@ -13,7 +13,7 @@ import math
 import re
 from unicodedata import east_asian_width
 
-from typeset.transforms.punctuation import NO_LINE_START
+from typeset.cjk import CLOSING, NO_LINE_START, OPENING
 
 # Where a long headline line may be broken: after these marks (a closing quotation mark
 # included), or at a space between two Chinese words (a space next to Latin letters or
@@ -45,8 +45,6 @@ WORD_BREAK_EVENNESS = 0.5
 # Most line splits `most_even` tries for one line count: a two- or three-line headline has
 # a few hundred; the guard keeps a long caption from costing minutes.
 MOST_EVEN_SPLITS = 20_000
-OPENING_QUOTES = "“‘《〈「『（("
-CLOSING_QUOTES = "”’》〉」』）)"
 
 
 def text_ems(text: str) -> float:
@@ -72,7 +70,7 @@ def headline_lines(printed: str | list[str], measure: float) -> list[tuple[str, 
         return [(text, None)]
     depth = [0]
     for char in text:
-        change = (char in OPENING_QUOTES) - (char in CLOSING_QUOTES)
+        change = (char in OPENING) - (char in CLOSING)
         depth.append(depth[-1] + change)
 
     def allowed(ends: set[int]) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from typeset.cjk import WIDE
 from typeset.config import Config
 from typeset.fonts import KAI_MARKS_FAMILY, ROLES, faces, role_face
 from typeset.model import Issue
@@ -24,7 +25,6 @@ MARKS_ROOM_MM = 7.0
 # so “根”与“魂” is one unbreakable run and the line before it is spread wide. Chinese allows
 # both breaks; a zero-width space marks them for Pango. It draws no glyph, so the PDF's
 # text is the source text.
-WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 QUOTE_BREAK = re.compile(
     f"(?<=[{WIDE}])(?<![《〈「『（【〔〖])(?=[“‘])"  # before an opening quote after Chinese
     f"|(?<=[”’])(?=[“‘]|[{WIDE}](?<![，。、：；！？》〉」』）】〕〗]))"  # after a closing one

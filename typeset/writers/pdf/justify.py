@@ -36,117 +36,35 @@ What is patched, and why
   side of a character only: it puts half on each side.
 
 `install()` first checks the WeasyPrint version and these internals, and raises
-`IncompatibleWeasyPrint` if they are not the ones this module was written against.
+`IncompatibleWeasyPrint` if they are not the ones this module was written against
+(`typeset.writers.pdf.patches`).
 Right-to-left lines keep WeasyPrint's own justification; a text box drawn with
 `text-overflow: ellipsis` loses its widening.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-import re
 import weakref
 from bisect import bisect_left, bisect_right
 
-import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
-from weasyprint.text import ffi as text_ffi
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
-AUTOSPACE_EM = 0.25
-AUTOSPACE_LANGS = ("zh", "ja")
-WEASYPRINT_SERIES = "70."
+from typeset.writers.pdf.patches import Patch, Replacement, pango_declarations
+from typeset.writers.pdf.spacing import (
+    AUTOSPACE_EM,
+    autospace_boundaries,
+    autospace_enabled,
+    byte_offsets,
+    opportunities,
+    utf8_len,
+)
 
-_IDEOGRAPH = (
-    "\u3005\u3007\u3041-\u3096\u30a1-\u30fa\u30fc-\u30ff\u3105-\u312f\u31a0-\u31bf"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-)
-_WESTERN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-# A Han–Latin boundary, matched with the character before it and a space typed there.
-_AUTOSPACE = re.compile(f"[{_IDEOGRAPH}] ?(?=[{_WESTERN}])|[{_WESTERN}] ?(?=[{_IDEOGRAPH}])")
-_HAS_WESTERN = re.compile(f"[{_WESTERN}]")
-_SPACES = " \u00a0"
-# Characters that belong to the preceding one: marks, joiners, variation selectors, and
-# the zero-width space that marks a line break opportunity (so no space goes before it
-# when it ends a line).
-_ZERO_WIDTH_SPACE = "\u200b"
-_CLINGING = (
-    "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\u200b-\u200d\u3099\u309a\ufe00-\ufe0f"
-    "\U000e0100-\U000e01ef"
-)
-# East Asian wide and fullwidth characters: CJK, their punctuation, emoji.
-_WIDE = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
-    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
-)
-# A justification opportunity: after a wide character or a space, before a wide one. A
-# zero-width space after a wide character passes the opportunity on to the next one.
-_OPPORTUNITY = re.compile(
-    f"(?:(?<=[{_SPACES}{_WIDE}])|(?<=[{_WIDE}]{_ZERO_WIDTH_SPACE}))(?=[^{_SPACES}{_CLINGING}])"
-    f"|(?<=.)(?=[{_WIDE}])",
-    re.DOTALL,
-)
 # Stands for an atomic inline box (image, inline-block) among a line's characters.
 _OBJECT = "\ufffc"
-
-
-class IncompatibleWeasyPrint(RuntimeError):
-    """The installed WeasyPrint is not the one whose internals this module patches."""
-
-
-# ---- Pure text functions --------------------------------------------------------------
-
-
-@functools.cache
-def autospace_enabled(lang: str | None) -> bool:
-    """Whether text in `lang` gets quarter-em spacing between Han and Latin."""
-    return bool(lang) and lang.split("-")[0].lower() in AUTOSPACE_LANGS
-
-
-def autospace_boundaries(text: str) -> list[tuple[int, str]]:
-    """Han–Latin boundaries of `text` as (index, kind), kind being `space`, `left` or `right`.
-
-    For `space` the index is the typed space's; otherwise it is the index of the
-    character after the boundary, and `left`/`right` says on which side the ideograph is.
-    """
-    if not _HAS_WESTERN.search(text):  # most Chinese text: skip the slower scan
-        return []
-    return [
-        (m.end() - 1, "space")
-        if m.end() - m.start() == 2
-        else (m.end(), "right" if _HAS_WESTERN.match(text, m.start()) else "left")
-        for m in _AUTOSPACE.finditer(text)
-    ]
-
-
-def opportunities(text: str) -> list[int]:
-    """Indexes of `text` before which justification may add space.
-
-    Boundaries next to a wide character and boundaries after a space qualify, never one
-    before a space or a mark, nor any before the first visible character.
-    """
-    start = len(text) - len(text.lstrip(_SPACES))
-    return [m.start() for m in _OPPORTUNITY.finditer(text, start) if m.start() > start]
-
-
-def _utf8_len(char: str) -> int:
-    code = ord(char)
-    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-
-
-def _byte_offsets(text: str, indexes: list[int]) -> list[int]:
-    """UTF-8 offsets of increasing character indexes of `text`."""
-    offsets, byte, done = [], 0, 0
-    for index in indexes:
-        byte += len(text[done:index].encode())
-        done = index
-        offsets.append(byte)
-    return offsets
 
 
 # ---- Measuring: autospace as Pango letter-spacing ------------------------------------
@@ -198,7 +116,7 @@ def _autospace_units(style, text: str) -> dict[int, int]:
     indexes = [index + (kind == "space") for index, kind in found]
     return {
         byte: space if kind == "space" else gap
-        for byte, (_, kind) in zip(_byte_offsets(text, indexes), found, strict=True)
+        for byte, (_, kind) in zip(byte_offsets(text, indexes), found, strict=True)
     }
 
 
@@ -219,7 +137,7 @@ def _set_text(self, text, justify=False):
             reset.start_index, reset.end_index = 0, 0xFFFFFFFF
             pango.pango_attr_list_change(attrs, reset)
         self._typeset_spaced = False
-    _original["set_text"](self, text, justify)
+    PATCH.original["set_text"](self, text, justify)
     if justify or not autospace_enabled(self.style["lang"]):
         return
     found = autospace_boundaries(self.text)
@@ -243,13 +161,13 @@ def _set_text(self, text, justify=False):
     if attrs == ffi.NULL:
         attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     indexes = sorted(carried)
-    starts = _byte_offsets(self.text, indexes)
+    starts = byte_offsets(self.text, indexes)
     for index, start in zip(indexes, starts, strict=True):
         # Pango rounds the halves of a whole-pixel letter-spacing to pixels; an odd
         # unit more keeps the half left at a text edge exact.
         attr = pango.pango_attr_letter_spacing_new(int(round(carried[index] * TO_UNITS)) | 1)
         attr.start_index = start
-        attr.end_index = start + _utf8_len(self.text[index])
+        attr.end_index = start + utf8_len(self.text[index])
         pango.pango_attr_list_change(attrs, attr)
     pango.pango_layout_set_attributes(self.layout, attrs)
     self._typeset_spaced = True
@@ -321,7 +239,7 @@ def _spread(box, step, placed, x_advance):
 def _justify_line(context, line, extra_width):
     """Make `line` flush by spreading `extra_width` over its opportunities."""
     if line.style["direction"] == "rtl":
-        return _original["justify_line"](context, line, extra_width)
+        return PATCH.original["justify_line"](context, line, extra_width)
     count, placed = _opportunities(line)
     if count:
         _spread(line, extra_width / count, placed, 0)
@@ -358,7 +276,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     extra = {}
     if hasattr(textbox, "typeset_gaps"):
         inside, units = textbox.typeset_gaps
-        extra = dict.fromkeys(_byte_offsets(textbox.text, inside), units)
+        extra = dict.fromkeys(byte_offsets(textbox.text, inside), units)
     if autospace_enabled(textbox.style["lang"]):
         for offset, units in _autospace_units(textbox.style, layout.text).items():
             extra[offset] = extra.get(offset, 0) + units
@@ -367,32 +285,11 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
         first_line, _ = layout.get_first_line()
         _widen_glyphs(first_line, extra)
-    return _original["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
+    return PATCH.original["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
 
 
 # ---- Installing -----------------------------------------------------------------------
 
-_original: dict = {}
-_REPLACEMENTS = {
-    "justify_line": _justify_line,
-    "set_text": _set_text,
-    "draw_first_line": _draw_first_line,
-}
-# (owner, name, signature) of each patched function.
-_PATCHED = (
-    (inline, "justify_line", "(context, line, extra_width)"),
-    (line_break.Layout, "set_text", "(self, text, justify=False)"),
-    (draw_text, "draw_first_line", "(stream, textbox, text_overflow, block_ellipsis, matrix)"),
-)
-# Code the patches rely on, by module: who calls the patched functions, and how.
-_RELIED_ON = (
-    (inline, "justify_line(context, line, offset)"),
-    (line_break, "self.set_text(self.text, justify=True)"),
-    (line_break, "layout.set_text(first_line_text)"),
-    (draw_text, "emojis = draw_first_line("),
-    (draw_text, "pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)"),
-    (draw_text, "width = glyph_info.geometry.width"),
-)
 # Fields of WeasyPrint's declarations of Pango structures that the drawing code reads.
 _STRUCT_FIELDS = {
     "PangoLayoutLine": ("GSListRuns *runs;",),
@@ -404,7 +301,6 @@ _STRUCT_FIELDS = {
     "PangoGlyphInfo": ("PangoGlyphGeometry geometry;",),
     "PangoGlyphGeometry": ("PangoGlyphUnit width;",),
 }
-_STRUCT = re.compile(r"typedef struct (?:\w+ )?\{([^}]*)\} (\w+);")
 _PANGO_FUNCTIONS = (
     "pango_attr_letter_spacing_new",
     "pango_attr_list_change",
@@ -416,53 +312,28 @@ _PANGO_FUNCTIONS = (
 )
 
 
-def _unpatched(owner, name):
-    return _original.get(name) or getattr(owner, name, None)
-
-
-def check_weasyprint() -> None:
-    """Raise `IncompatibleWeasyPrint` unless WeasyPrint's internals are the expected ones."""
-    problems = []
-    if not weasyprint.__version__.startswith(WEASYPRINT_SERIES):
-        problems.append(f"version {weasyprint.__version__}, expected {WEASYPRINT_SERIES}x")
-    for owner, name, expected in _PATCHED:
-        function = _unpatched(owner, name)
-        found = "missing" if function is None else str(inspect.signature(function))
-        if found != expected:
-            problems.append(f"{name}: {found}, expected {expected}")
-    for module, code in _RELIED_ON:
-        if code not in inspect.getsource(module):
-            problems.append(f"{module.__name__} no longer contains {code!r}")
-    # Read from the source: asking cffi for the types would cost milliseconds each.
-    declarations = " ".join(inspect.getsource(text_ffi).split())
-    structs = {name: body for body, name in _STRUCT.findall(declarations)}
-    for name, fields in _STRUCT_FIELDS.items():
-        missing = [field for field in fields if field not in structs.get(name, "")]
-        if missing:
-            problems.append(f"{name} lacks {missing}")
-    problems += [f"{name} missing" for name in _PANGO_FUNCTIONS if not hasattr(pango, name)]
-    if problems:
-        raise IncompatibleWeasyPrint(
-            "typeset.writers.pdf.justify patches WeasyPrint 70.x internals, and these changed: "
-            + "; ".join(problems)
-            + ". Pin weasyprint to 70.x or port typeset/justify.py."
-        )
-
-
-def install() -> None:
-    """Patch WeasyPrint (once) for Chinese justification and autospace."""
-    if _original:
-        return
-    check_weasyprint()
-    for owner, name, _ in _PATCHED:
-        _original[name] = getattr(owner, name)
-        setattr(owner, name, _REPLACEMENTS[name])
-
-
-def uninstall() -> bool:
-    """Undo `install()`; return whether it had been installed (for the tests)."""
-    installed = bool(_original)
-    for owner, name, _ in _PATCHED:
-        if name in _original:
-            setattr(owner, name, _original.pop(name))
-    return installed
+PATCH = Patch(
+    "typeset.writers.pdf.justify",
+    (
+        Replacement(inline, "justify_line", "(context, line, extra_width)", _justify_line),
+        Replacement(line_break.Layout, "set_text", "(self, text, justify=False)", _set_text),
+        Replacement(
+            draw_text,
+            "draw_first_line",
+            "(stream, textbox, text_overflow, block_ellipsis, matrix)",
+            _draw_first_line,
+        ),
+    ),
+    relied_on=(
+        (inline, "justify_line(context, line, offset)"),
+        (line_break, "self.set_text(self.text, justify=True)"),
+        (line_break, "layout.set_text(first_line_text)"),
+        (draw_text, "emojis = draw_first_line("),
+        (draw_text, "pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)"),
+        (draw_text, "width = glyph_info.geometry.width"),
+    ),
+    checks=(pango_declarations(_STRUCT_FIELDS, _PANGO_FUNCTIONS),),
+)
+install = PATCH.install
+uninstall = PATCH.uninstall
+check_weasyprint = PATCH.check

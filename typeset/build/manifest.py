@@ -31,7 +31,7 @@ from typeset.writers import WRITERS
 MANIFEST_NAME = ".typeset-manifest.json"
 FORMAT_VERSION = 2
 RACY_NS = 2_000_000_000
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # typeset/
 # Libraries whose version can change an output's bytes: every one typeset imports (Pillow
 # draws the EPUB cover, Jinja2 and MarkupSafe render the templates), and those WeasyPrint lays
 # out and subsets fonts with.

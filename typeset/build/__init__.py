@@ -1,12 +1,9 @@
-"""Issue files → editions on disk: reader, transforms, writers, for one issue or a whole run.
+"""Builds: issue files → editions on disk, through reader, transforms and writers.
 
-Each output is written to a temporary file beside its target, flushed to disk and renamed
-into place, so a failed or interrupted build leaves the previous output or nothing, never
-half a file; a later build removes the temporaries a killed build left behind.
-
-A run builds only the outputs whose inputs changed since they were built (`typeset.manifest`)
-and builds issues in parallel processes, one task per issue. Deciding that an output is up to
-date needs no reader, layout engine or converter, so this module imports them only to build.
+A run builds only the outputs whose inputs changed since they were built (`manifest`), in
+parallel processes, one task per issue, and writes each output whole or not at all
+(`files`); `progress` says on stderr what happens. Deciding that an output is up to date
+needs no reader, layout engine or converter, so this package imports them only to build.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import os
 import signal
 import time
 import traceback
@@ -25,17 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from typeset.build.files import remove_stale_partials, write_atomically
+from typeset.build.manifest import FileHashes, Manifest, output_inputs, shared_inputs
 from typeset.config import EDITIONS, Config
-from typeset.manifest import FileHashes, Manifest, output_inputs, shared_inputs
 
 if TYPE_CHECKING:
     from typeset.model import Issue
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-PARTIAL_SUFFIX = ".partial"
-# A temporary older than this is stale even if its writer's process id was reused.
-STALE_PARTIAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -74,71 +68,6 @@ def planned_outputs(
         for edition in editions
         for fmt in formats
     ]
-
-
-def _partial_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
-
-
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Run `write` on a temporary path in the target's folder, then rename it into place.
-
-    The temporary is flushed to disk before the rename, and the folder after it, so after a
-    crash the target holds the old bytes or the new ones, whole.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _partial_name(target)
-    try:
-        write(temporary)
-        with open(temporary, "rb") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries, so a rename in it survives a crash.
-
-    Some filesystems refuse to sync a folder; the rename then is as durable as they allow.
-    """
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs; a zombie (killed, not yet reaped) writes nothing more."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[0] != "Z"
-
-
-def remove_stale_partials(out_dir: Path) -> list[Path]:
-    """Delete temporaries in `out_dir` whose writing process is gone (killed builds)."""
-    removed = []
-    for path in out_dir.glob(f".*{PARTIAL_SUFFIX}"):
-        pid = path.name.removesuffix(PARTIAL_SUFFIX).rpartition(".")[2]
-        try:
-            old = time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
-            if old or not pid.isdigit() or not _alive(int(pid)):
-                path.unlink()
-                removed.append(path)
-        except FileNotFoundError:
-            continue
-    return removed
 
 
 def write_output(
