@@ -15,6 +15,7 @@ from pathlib import Path
 
 import opencc
 import pytest
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from typeset.fonts import ROLES, covered_codepoints, faces, missing_glyphs, parse_ranges
@@ -209,7 +210,6 @@ def test_locl_gives_traditional_shapes(name: str) -> None:
 
 @pytest.mark.parametrize("name", NOTO_FILES)
 def test_shaping_picks_locale_glyphs(name: str) -> None:
-    hb = pytest.importorskip("uharfbuzz")
     font = hb.Font(hb.Face(hb.Blob((FONTS / name).read_bytes())))
 
     def glyphs(language: str) -> list[int]:
