@@ -20,6 +20,7 @@ OPTIONS = {
     "build": ["--output", "--format", "--edition", "--vertical-epub", "--jobs", "--force"]
     + ["--verbose", "--config"],
     "check": ["--json", "--config"],
+    "outline": ["--json", "--config"],
     "parse": ["FILE"],
 }
 
@@ -69,7 +70,7 @@ def test_no_path_means_seeds_folder(tmp_path: Path):
     assert files == {"seeds/x.txt"}
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("command", ["build", "check", "outline"])
 def test_nothing_to_build_or_check_is_one_line(tmp_path: Path, command: str):
     run = typeset(command, *CONFIG, cwd=tmp_path)
     assert (run.returncode, run.stderr) == (2, "typeset: seeds: no such file\n")

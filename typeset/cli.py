@@ -128,6 +128,34 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
+def _outline(args: argparse.Namespace) -> int:
+    from typeset import preflight
+    from typeset.outline import outline
+    from typeset.readers import read_issue
+
+    config = _config(args)
+    files = _issue_files(args.files, "outline")
+    if not files:
+        return EXIT_BAD_INPUT
+    status = 0
+    outlines = []
+    for path in files:
+        try:
+            issue = read_issue(path)
+        except InputError as exc:
+            print(f"typeset: {path}: {exc}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        outlines.append(outline(str(path), issue, preflight.check(issue, config)))
+    if args.json:
+        import json
+
+        print(json.dumps([o.to_dict() for o in outlines], ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write("\n".join(o.text() for o in outlines))
+    return status
+
+
 def _build(args: argparse.Namespace) -> int:
     from typeset.build import run_build
     from typeset.build.progress import Progress
@@ -192,6 +220,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_config_option(check)
     check.set_defaults(run=_check)
+
+    outline = commands.add_parser(
+        "outline",
+        help="the structure the reader recovered, one line per element, with the findings",
+        description="Print what the reader made of issue files: columns, articles and their "
+        "parts, one line each with the issue-file line, paragraphs counted, and each preflight "
+        "finding under the element it concerns. Exit status 2 if a file cannot be read.",
+    )
+    outline.add_argument("files", nargs="*", metavar="PATH", help=PATHS_HELP)
+    outline.add_argument("--json", action="store_true", help="print the outline as JSON")
+    _add_config_option(outline)
+    outline.set_defaults(run=_outline)
 
     build = commands.add_parser(
         "build",
