@@ -45,6 +45,16 @@ NAMES = (
 NOTE_ROLES = ("工作人员", "研究员", "记者", "特约评论员")
 EDITORS_NOTE = "编者按："
 
+# What each printed line is, as an ideal reader labels it: a column banner, the banner repeated
+# as a running head, a headline line (kicker and subtitle lines too), deck, byline (a signature
+# too), sub-head line, a paragraph's start ("para") or its continuation after a break
+# ("cont"), caption, credit line, source, note. A line that ends in its article's source
+# is "para+source" (or "cont+source").
+ROLES = (
+    "banner", "running", "title", "deck", "byline", "subhead", "para", "cont",
+    "caption", "credit", "source", "note", "para+source", "cont+source",
+)  # fmt: skip
+
 # Every variant an issue can use; `simulate` records the ones it used.
 VARIANTS = (
     "title_1_line", "title_2_lines", "title_3_lines", "title_marked", "title_plain",
@@ -226,17 +236,21 @@ class _Break:
 
 @dataclass
 class _Page:
-    """The printed blocks so far, each with the blank lines before it, and the banners
-    printed again as running heads."""
+    """The printed blocks so far, each with the blank lines before it and the role of each
+    of its lines (`ROLES`), and the banners printed again as running heads."""
 
-    blocks: list[tuple[int, list[str]]] = field(default_factory=list)
+    blocks: list[tuple[int, list[str], list[str]]] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
 
-    def add(self, gap: int, lines: list[str]) -> None:
-        self.blocks.append((gap, lines))
+    def add(self, gap: int, lines: list[str], roles: list[str]) -> None:
+        assert len(lines) == len(roles) and set(roles) <= set(ROLES), roles
+        self.blocks.append((gap, lines, roles))
 
     def text(self) -> str:
-        return "\n".join(x for gap, lines in self.blocks for x in [""] * gap + lines) + "\n"
+        return "\n".join(x for gap, lines, _ in self.blocks for x in [""] * gap + lines) + "\n"
+
+    def roles(self) -> list[str]:
+        return [role for _, _, roles in self.blocks for role in roles]
 
 
 @dataclass
@@ -289,6 +303,7 @@ class Simulated:
     text: str
     gold: dict  # contract shape, plus "repeated_banners" and "variants"
     variants: frozenset[str]
+    roles: tuple[str, ...]  # of the text's lines that are not blank, in order (`ROLES`)
 
     @property
     def repeated_banners(self) -> list[str]:
@@ -758,21 +773,22 @@ def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx) -> dict:
     return {"type": "figure", "caption": caption, "credit": credit, "_same_line": same_line}
 
 
-def _figure_lines(figure: dict, art: _Art, ctx: _Ctx) -> list[str]:
+def _figure_lines(figure: dict, art: _Art, ctx: _Ctx) -> tuple[list[str], list[str]]:
+    """The figure's lines and their roles."""
     caption, credit = figure["caption"], figure["credit"]
     if caption.endswith("。"):
         ctx.variants.add("caption_full_stop")
     if not credit:
         ctx.variants.add("figure_no_credit")
-        return [caption]
+        return [caption], ["caption"]
     kind = "photo" if credit.endswith("摄") else "supplied" if credit.endswith("供图") else "source"
     ctx.variants.add(f"figure_credit_{kind}")
     left, right = art.parens()
     if figure["_same_line"]:
         ctx.variants.add("figure_credit_same_line")
-        return [f"{caption}{left}{credit}{right}"]
+        return [f"{caption}{left}{credit}{right}"], ["caption"]
     ctx.variants.add("figure_credit_next_line")
-    return [caption, f"{left}{credit}{right}"]
+    return [caption, f"{left}{credit}{right}"], ["caption", "credit"]
 
 
 def _place_figure(figure: dict, art: _Art, last: bool, ctx: _Ctx) -> None:
@@ -853,10 +869,10 @@ def simulate(pool: list[dict], seed: int) -> Simulated:
             if not ended(block["text"][:pos]) and rng.random() < 0.15:
                 brk.inside = "banner"
 
-    text, gold = _render(arts, ctx)
+    text, gold, roles = _render(arts, ctx)
     gold["id"] = f"sim{seed:06d}"
     gold["variants"] = sorted(ctx.variants)
-    return Simulated(seed, text, gold, frozenset(ctx.variants))
+    return Simulated(seed, text, gold, frozenset(ctx.variants), roles)
 
 
 def _damage_ends(arts: list[_Art], starts: list[int], ctx: _Ctx) -> None:
@@ -936,7 +952,7 @@ def _place_figures(arts: list[_Art], pool: list[dict], picks: list[int], ctx: _C
 # Rendering: the text's blocks and the gold, side by side
 
 
-def _render(arts: list[_Art], ctx: _Ctx) -> tuple[str, dict]:
+def _render(arts: list[_Art], ctx: _Ctx) -> tuple[str, dict, tuple[str, ...]]:
     style, mark = ctx.style, ctx.style.mark
     page = _Page()
     articles: list[dict] = []
@@ -944,7 +960,7 @@ def _render(arts: list[_Art], ctx: _Ctx) -> tuple[str, dict]:
     for k, art in enumerate(arts):
         gold: list[dict] = []
         if art.column != column:
-            page.add(style.gap if page.blocks else style.lead_gap, [mark + art.column])
+            page.add(style.gap if page.blocks else style.lead_gap, [mark + art.column], ["banner"])
             column = art.column
         for block in art.blocks[: art.moved]:
             _render_block(block, art, ctx, page, gold)
@@ -952,23 +968,24 @@ def _render(arts: list[_Art], ctx: _Ctx) -> tuple[str, dict]:
         head = [mark + art.kicker + "——"] if art.kicker else []
         head += [mark + line for line in art.title]
         closed = k and arts[k - 1].closes and not arts[k - 1].cut and not art.moved
-        page.add(ctx.extra_gap() if closed and ctx.rng.random() < 0.12 else style.gap, head)
+        gap = ctx.extra_gap() if closed and ctx.rng.random() < 0.12 else style.gap
+        page.add(gap, head, ["title"] * len(head))
         _headline_variants(art, ctx)
         if art.deck:
-            page.add(style.gap, [art.deck])
+            page.add(style.gap, [art.deck], ["deck"])
             ctx.variants.add("deck_with_byline" if art.top_byline else "deck_without_byline")
             if art.deck.startswith(widen(EDITORS_NOTE, art.mode)):
                 ctx.variants.add("deck_editors_note")
         if art.top_byline:
-            page.add(style.gap, [art.byline_line])
+            page.add(style.gap, [art.byline_line], ["byline"])
         if art.under_figure:
-            page.add(style.gap, _figure_lines(art.under_figure, art, ctx))
+            page.add(style.gap, *_figure_lines(art.under_figure, art, ctx))
             gold.append(_public(art.under_figure))
         for block in art.blocks[art.moved :]:
             _render_block(block, art, ctx, page, gold)
         _render_close(art, ctx, page)
         if art.eof_figure:
-            page.add(ctx.extra_gap(), _figure_lines(art.eof_figure, art, ctx))
+            page.add(ctx.extra_gap(), *_figure_lines(art.eof_figure, art, ctx))
             gold.append(_public(art.eof_figure))
         articles.append(
             {
@@ -981,7 +998,8 @@ def _render(arts: list[_Art], ctx: _Ctx) -> tuple[str, dict]:
                 "source": art.source if art.source_style else None,
             }
         )
-    return page.text(), {"id": "", "articles": articles, "repeated_banners": page.repeated}
+    gold = {"id": "", "articles": articles, "repeated_banners": page.repeated}
+    return page.text(), gold, tuple(page.roles())
 
 
 def _headline_variants(art: _Art, ctx: _Ctx) -> None:
@@ -999,14 +1017,15 @@ def _render_close(art: _Art, ctx: _Ctx, page: _Page) -> None:
     source = f"{left}转自{art.source}{right}"
     if art.source_style == "glued" and art.blocks[-1]["type"] == "paragraph":
         page.blocks[-1][1][-1] += source
+        page.blocks[-1][2][-1] += "+source"
         ctx.variants.add("source_glued")
     elif art.source_style:
-        page.add(ctx.style.gap, [source])
+        page.add(ctx.style.gap, [source], ["source"])
         ctx.variants.add("source_line")
     elif art.source:
         ctx.variants.add("source_missing")
     if art.signature:  # signed under the body, always with its mark (■ 江帆)
-        page.add(ctx.style.gap, [f"■ {art.byline}"])
+        page.add(ctx.style.gap, [f"■ {art.byline}"], ["byline"])
         ctx.variants.add("byline_signature")
     if any(b["type"] == "note" for b in art.blocks):
         ctx.variants.add("note")
@@ -1026,11 +1045,12 @@ def _render_block(block: dict, art: _Art, ctx: _Ctx, page: _Page, gold: list[dic
     style, variants, kind = ctx.style, ctx.variants, block["type"]
     if kind != "paragraph":
         if kind == "heading":
-            page.add(style.gap, [style.mark + line for line in block["lines"]])
+            lines = [style.mark + line for line in block["lines"]]
+            page.add(style.gap, lines, ["subhead"] * len(lines))
         elif kind == "figure":
-            page.add(block.get("_gap", style.gap), _figure_lines(block, art, ctx))
+            page.add(block.get("_gap", style.gap), *_figure_lines(block, art, ctx))
         else:
-            page.add(style.gap, [block["text"]])
+            page.add(style.gap, [block["text"]], [kind])
         gold.append(_public(block))
         return
     run_in = f"**{block['lead']}**" if block.get("lead") else ""
@@ -1038,19 +1058,21 @@ def _render_block(block: dict, art: _Art, ctx: _Ctx, page: _Page, gold: list[dic
         variants.add("lead")
     brk: _Break | None = block.get("_break")
     if brk is None:
-        page.add(style.gap, [run_in + block["text"]])
+        page.add(style.gap, [run_in + block["text"]], ["para"])
         gold.append(_public(block))
         return
     head, tail = block["text"][: brk.pos], block["text"][brk.pos :]
-    page.add(style.gap, [run_in + head])
+    page.add(style.gap, [run_in + head], ["para"])
     if brk.inside == "figure":
-        page.add(brk.gap, _figure_lines(brk.figure, art, ctx))
+        page.add(brk.gap, *_figure_lines(brk.figure, art, ctx))
         variants.add("figure_in_break")
     elif brk.inside == "banner":  # the column's banner as a running head: page furniture
-        page.add(brk.gap, [style.mark + art.column])
+        page.add(brk.gap, [style.mark + art.column], ["running"])
         page.repeated.append(art.column)
         variants.add("break_running_head")
-    page.add(brk.gap_after if brk.inside else brk.gap, [tail])
+    page.add(
+        brk.gap_after if brk.inside else brk.gap, [tail], ["cont" if joins(head, tail) else "para"]
+    )
     if brk.gap > style.gap:
         variants.add("break_extra_gap")
     if tail[0] in NO_LINE_START:
