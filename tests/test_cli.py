@@ -17,8 +17,8 @@ from typeset import cli
 
 CONFIG = ["--config", str(ROOT / "typeset.toml")]
 OPTIONS = {
-    "build": ["--output", "--format", "--edition", "--vertical-epub", "--jobs", "--force"]
-    + ["--verbose", "--config"],
+    "build": ["--output", "--format", "--proof", "--edition", "--vertical-epub", "--jobs"]
+    + ["--force", "--verbose", "--config"],
     "check": ["--json", "--config"],
     "outline": ["--json", "--config"],
     "parse": ["FILE"],

@@ -93,6 +93,9 @@ def _config(args: argparse.Namespace) -> Config:
         for name in ("editions", "formats", "vertical_epub")
         if getattr(args, name, None) is not None
     }
+    if getattr(args, "proof", False):
+        formats = overrides.get("formats", config.formats)
+        overrides["formats"] = tuple(dict.fromkeys([*formats, "proof"]))
     return replace(config, **overrides)
 
 
@@ -250,6 +253,12 @@ def _parser() -> argparse.ArgumentParser:
         type=_csv(tuple(WRITERS)),
         metavar="pdf,epub",
         help="formats to write (default: from settings, else pdf,epub)",
+    )
+    build.add_argument(
+        "--proof",
+        action="store_true",
+        help="also write <stem>.proof.pdf: the print layout with every preflight finding in "
+        "the margin, for the editor (the press PDF is unchanged)",
     )
     build.add_argument(
         "--edition",

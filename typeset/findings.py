@@ -1,4 +1,5 @@
-"""Where each finding belongs in the model: the article head or block at its issue-file line.
+"""Where each finding belongs in the model (the article head or block at its issue-file
+line), and how many there are of each severity.
 
 The reader and the preflight report findings by issue-file line, and the model keeps one line
 per article and per block. The outline lists a finding under the element it concerns and the
@@ -10,9 +11,13 @@ line inside a joined paragraph belongs to that paragraph), else at the first ele
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from typeset.model import Diagnostic, Issue
+
+SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -32,14 +37,22 @@ def elements(issue: Issue) -> list[tuple[int, Place]]:
     return found
 
 
-def place(issue: Issue, findings: list[Diagnostic]) -> dict[Place, list[Diagnostic]]:
-    """The findings at each element, in the order given; none are left out unless the issue
-    has no article at all."""
+class Lined(Protocol):
+    @property
+    def line(self) -> int: ...
+
+
+Found = TypeVar("Found", bound=Lined)
+
+
+def place(issue: Issue, findings: Sequence[Found]) -> dict[Place, list[Found]]:
+    """The findings (or anything kept by issue-file line) at each element, in the order
+    given; none are left out unless the issue has no article at all."""
     first: dict[int, Place] = {}  # line → the first element in print order starting on it
     for line, where in elements(issue):
         first.setdefault(line, where)
     lines = sorted(first)
-    placed: dict[Place, list[Diagnostic]] = {}
+    placed: dict[Place, list[Found]] = {}
     for finding in findings:
         if not lines:
             break
@@ -47,3 +60,9 @@ def place(issue: Issue, findings: list[Diagnostic]) -> dict[Place, list[Diagnost
         where = first[lines[max(at - 1, 0)]]
         placed.setdefault(where, []).append(finding)
     return placed
+
+
+def tally(findings: list[Diagnostic]) -> str:
+    """'1 warning, 11 info': how many findings of each severity, worst first ('' for none)."""
+    counts = {s: sum(d.severity == s for d in findings) for s in SEVERITIES}
+    return ", ".join(f"{n} {s}{'s' * (n > 1 and s != 'info')}" for s, n in counts.items() if n)

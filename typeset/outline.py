@@ -25,10 +25,9 @@ doubt about a layout it had to guess.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from typeset.findings import Place, place
+from typeset.findings import Place, place, tally
 from typeset.model import Diagnostic, Figure, Heading, Issue, Note, Paragraph
 
 # Rows' kinds, and the word the text form prints for each (paragraphs print as ¶ ×N).
@@ -100,9 +99,8 @@ class Outline:
     def _header(self) -> str:
         articles = len(self.issue.articles)
         paragraphs = _paragraphs(self.issue)
-        counts = Counter(d.severity for d in self.findings)
-        found = [f"{n} {s}{'s' * (n > 1 and s != 'info')}" for s in MARKS if (n := counts[s])]
-        summary = f"; {', '.join(found)}" if found else ""
+        found = tally(self.findings)
+        summary = f"; {found}" if found else ""
         return (
             f"{self.path}: {articles} article{'s' * (articles != 1)},"
             f" {paragraphs} paragraph{'s' * (paragraphs != 1)}{summary}"

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Protocol
 from typeset.build.files import remove_stale_partials, write_atomically
 from typeset.build.manifest import FileHashes, Manifest, output_inputs, shared_inputs
 from typeset.config import EDITIONS, Config
+from typeset.writers import WRITERS
 
 if TYPE_CHECKING:
-    from typeset.model import Issue
+    from typeset.model import Diagnostic, Issue
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -64,21 +65,25 @@ def planned_outputs(
     issue_id: str, out_dir: Path, formats: Iterable[str], editions: Iterable[str]
 ) -> list[Output]:
     return [
-        Output(edition, fmt, out_dir / f"{issue_id}{EDITIONS[edition]}.{fmt}")
+        Output(edition, fmt, out_dir / f"{issue_id}{EDITIONS[edition]}{WRITERS[fmt].extension}")
         for edition in editions
         for fmt in formats
     ]
 
 
 def write_output(
-    model: Issue, output: Output, config: Config, timings: dict[str, float] | None = None
+    model: Issue,
+    output: Output,
+    config: Config,
+    timings: dict[str, float] | None = None,
+    findings: list[Diagnostic] | None = None,
 ) -> None:
-    """Write one output with its format's writer; `timings` gains seconds per stage."""
-    from typeset.writers import WRITERS
-
+    """Write one output with its format's writer; `timings` gains seconds per stage.
+    `findings` (the preflight's report) are what a proof prints."""
     writer = WRITERS[output.format]
     stages = {} if timings is None else timings
-    write_atomically(output.path, lambda tmp: writer.write(model, tmp, config, stages))
+    found = findings or []
+    write_atomically(output.path, lambda tmp: writer.write(model, tmp, config, stages, found))
 
 
 def edition_models(
@@ -102,15 +107,21 @@ def build_issue(
     timings: dict[str, float] | None = None,
     written: list[Output] | None = None,
     models: dict[str, Issue] | None = None,
+    findings: list[Diagnostic] | None = None,
 ) -> None:
     """Write `outputs` of a parsed issue; `written` gains each output once it is in place.
-    `models` are its editions' models when the caller has made them already."""
+    `models` are its editions' models and `findings` its preflight report when the caller
+    has made them already."""
     stages = {} if timings is None else timings
     editions = dict.fromkeys(output.edition for output in outputs)
     if models is None or not set(editions) <= set(models):
         models = edition_models(issue, editions, config, stages)
+    if findings is None and any(WRITERS[output.format].proof for output in outputs):
+        from typeset import preflight
+
+        findings = preflight.check(issue, config, models)
     for output in outputs:
-        write_output(models[output.edition], output, config, stages)
+        write_output(models[output.edition], output, config, stages, findings)
         if written is not None:
             written.append(output)
 
@@ -154,10 +165,14 @@ def _build_file(
             preflight.format_diagnostic(path, d) for d in diagnostics if d.severity != "info"
         ]
         if preflight.has_errors(diagnostics) and not force:
-            result.reason = "not built: errors above (--force builds anyway)"
+            # The proof shows the errors that keep the press outputs back.
+            proofs = [output for output in outputs if WRITERS[output.format].proof]
+            build_issue(issue, proofs, config, stages, result.outputs, models, diagnostics)
+            built = "only the proof built" if proofs else "not built"
+            result.reason = f"{built}: errors above (--force builds anyway)"
             result.exit_code = EXIT_FAILED
         else:
-            build_issue(issue, outputs, config, stages, result.outputs, models)
+            build_issue(issue, outputs, config, stages, result.outputs, models, diagnostics)
             result.state = "built"
     except InputError as exc:
         result.reason, result.exit_code = str(exc), EXIT_BAD_INPUT

@@ -139,6 +139,8 @@ def output_inputs(
     """Digests of everything one output (an issue's edition in a format) depends on, by name,
     so a rebuild can say what changed."""
     skip = set(NOT_CONTENT)
+    if WRITERS[fmt].proof:
+        skip.discard("editions")  # it prints the preflight, which checks every edition built
     if edition != "traditional":
         skip.update(TRADITIONAL_ONLY)
     for writer in WRITERS.values():

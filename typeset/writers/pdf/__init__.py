@@ -1,5 +1,6 @@
 """The print edition: the model set as HTML (`html`), laid out by WeasyPrint with Chinese
-justification (`justify`), written as PDF/X-4 (`render`)."""
+justification (`justify`), written as PDF/X-4 (`render`). The editor's proof (`proof`) is the
+same layout with the preflight's findings in a margin, a format of its own."""
 
 from __future__ import annotations
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from typeset.cjk import WIDE
 from typeset.config import Config
 from typeset.fonts import KAI_MARKS_FAMILY, ROLES, faces, role_face
 from typeset.model import Issue
 from typeset.writers.pdf.headlines import headline_lines
-from typeset.writers.shared import prepare
+from typeset.writers.shared import Edition, prepare
+
+if TYPE_CHECKING:
+    from typeset.writers.pdf.proof import Proof
 
 PRINT_TEMPLATE = "print/issue.html.j2"
 # Room beyond the bleed where WeasyPrint draws the crop marks (in the outer half of the
@@ -76,12 +80,22 @@ def last_characters(text: str) -> tuple[str, str]:
     return text[:end], text[end:]
 
 
-def render_print_html(issue: Issue, config: Config) -> str:
-    """Render the print templates for one issue (an edition's model, `typeset.transforms`)."""
+def render_print_html(issue: Issue, config: Config, proof: Proof | None = None) -> str:
+    """Render the print templates for one issue (an edition's model, `typeset.transforms`).
+
+    A `proof` (`typeset.writers.pdf.proof`) adds its margin notes and its wider pages; without
+    one the templates print nothing of it.
+    """
     edition = prepare(issue, config, FILTERS)
+    template = edition.env.get_template(PRINT_TEMPLATE)
+    return template.render(**print_context(edition, config), proof=proof)
+
+
+def print_context(edition: Edition, config: Config) -> dict[str, Any]:
+    """What the print templates are given about an edition and the build settings."""
     profile = config.color_profile.resolve()
     lead = edition.issue.articles[0].headline if edition.issue.articles else ""
-    return edition.env.get_template(PRINT_TEMPLATE).render(
+    return dict(
         issue=edition.issue,
         publication=edition.publication,
         title=" · ".join(part for part in (edition.publication, lead) if part),
@@ -99,7 +113,7 @@ def render_print_html(issue: Issue, config: Config) -> str:
         fonts_url=config.fonts_dir.resolve().as_uri(),
         roles=ROLES,
         faces=faces(config.fonts_dir),
-        traditional=issue.edition == "traditional",
+        traditional=edition.issue.edition == "traditional",
         kai_marks=KAI_MARKS_FAMILY,
         song_regular=role_face(config.fonts_dir, "song", 400).path.name,
         profile={"url": profile.as_uri(), "components": icc_components(profile)},
