@@ -361,6 +361,23 @@ def test_parallel_build_matches_sequential(tmp_path: Path):
             assert parallel == (tmp_path / "sequential" / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, jobs: str):
+    """WeasyPrint copies the fonts of every document it lays out into a temporary folder
+    (the proof lays out two); the writers remove them, in worker processes too, which end
+    before WeasyPrint's own clean-up could run."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [sys.executable, "-m", "typeset.cli", "build", *map(str, SEEDS[:2])]
+    command += ["-o", str(tmp_path / "out"), "--format", "pdf", "--proof", "--jobs", jobs]
+    run = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "TMPDIR": str(temporary)}
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 4
+    assert list(temporary.iterdir()) == []
+
+
 def test_bad_inputs_fail_alone(tmp_path: Path):
     good = issue_copy(tmp_path / "in")
     binary = tmp_path / "in" / "binary.txt"

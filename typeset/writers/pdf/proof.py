@@ -34,7 +34,7 @@ from typeset.model import Diagnostic, Issue
 from typeset.transforms.printable import MARK, printable
 from typeset.writers.pdf import justify
 from typeset.writers.pdf.html import FILTERS, print_context, render_print_html
-from typeset.writers.pdf.render import URLRefused, weasyprint_source
+from typeset.writers.pdf.render import URLRefused, font_configuration, weasyprint_source
 from typeset.writers.shared import prepare
 
 SUMMARY_TEMPLATE = "print/proof-summary.html.j2"
@@ -124,33 +124,39 @@ def write(
 
 
 def render_proof(model: Issue, config: Config, findings: list[Diagnostic]) -> bytes:
-    """The proof of one edition's model as PDF bytes: the first page, then the issue."""
+    """The proof of one edition's model as PDF bytes: the first page, then the issue.
+    Leaves no copy of the fonts behind (`font_configuration`)."""
     proof = make_proof(model, findings, config)
-    pages = layout_proof(model, config, proof)
-    edition = prepare(model, config, FILTERS)
-    summary = edition.env.get_template(SUMMARY_TEMPLATE).render(
-        **print_context(edition, config),
-        proof=proof,
-        pages=_folios(pages),
-        counts=f"{len(findings)} finding{'s' * (len(findings) != 1)}"
-        + (f": {tally(findings)}" if findings else ""),
-    )
-    first = _layout(summary, config)
-    return first.copy([*first.pages, *pages.pages]).write_pdf()
+    with font_configuration() as issue_fonts, font_configuration() as first_fonts:
+        pages = layout_proof(model, config, proof, issue_fonts)
+        edition = prepare(model, config, FILTERS)
+        summary = edition.env.get_template(SUMMARY_TEMPLATE).render(
+            **print_context(edition, config),
+            proof=proof,
+            pages=_folios(pages),
+            counts=f"{len(findings)} finding{'s' * (len(findings) != 1)}"
+            + (f": {tally(findings)}" if findings else ""),
+        )
+        first = _layout(summary, config, first_fonts)
+        return first.copy([*first.pages, *pages.pages]).write_pdf()
 
 
-def layout_proof(model: Issue, config: Config, proof: Proof) -> Document:
-    """The issue's pages with the proof's marks and notes, no note covering another."""
+def layout_proof(
+    model: Issue, config: Config, proof: Proof, font_config: FontConfiguration | None = None
+) -> Document:
+    """The issue's pages with the proof's marks and notes, no note covering another. The
+    document reads the fonts copied for `font_config` (a new one by default) until written."""
     justify.install()
-    document = _layout(render_print_html(model, config, proof), config)
+    markup = render_print_html(model, config, proof)
+    document = _layout(markup, config, font_config or FontConfiguration())
     for page in document.pages:
         _spread_notes(page._page_box)  # WeasyPrint has no public way to the laid-out boxes
     return document
 
 
-def _layout(markup: str, config: Config) -> Document:
+def _layout(markup: str, config: Config, font_config: FontConfiguration) -> Document:
     source, fetcher = weasyprint_source(markup, config)
-    document = source.render(font_config=FontConfiguration())
+    document = source.render(font_config=font_config)
     if fetcher.refused:
         raise URLRefused("the proof's templates asked for " + ", ".join(fetcher.refused))
     return document

@@ -8,12 +8,14 @@ is a preflight error, so only a build forced past it can fall back to an install
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import re
+import shutil
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -129,12 +131,47 @@ def weasyprint_source(markup: str, config: Config) -> tuple[HTML, ProjectFetcher
     return HTML(string=markup, base_url=base_url, url_fetcher=fetcher), fetcher
 
 
+@contextlib.contextmanager
+def font_configuration(shared: FontConfiguration | None = None) -> Iterator[FontConfiguration]:
+    """`shared`, or a new FontConfiguration whose copies of the fonts are deleted on leaving.
+
+    WeasyPrint 70 copies every `@font-face` file into a temporary folder (`_folder`, made
+    for the first face) and deletes it only in `FontConfiguration.__del__`, which never runs
+    in a build worker (it ends with `os._exit`) and is not promised at interpreter exit
+    either: every issue left about 25 MB in the temporary folder. The fonts are read while
+    laying out and writing, so leave only once the PDF is written. A `shared` configuration
+    (`typeset serve` keeps one for many renders) is its owner's to remove.
+    """
+    if shared is not None:
+        yield shared
+        return
+    font_config = FontConfiguration()
+    try:
+        yield font_config
+    finally:
+        remove_font_copies(font_config)
+
+
+def remove_font_copies(font_config: FontConfiguration) -> None:
+    """Delete the folder where WeasyPrint copied `font_config`'s fonts, if it made one.
+    `_folder` is WeasyPrint's private attribute, pinned by tests/test_build.py."""
+    folder = getattr(font_config, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
+
+
 def render_document(
     issue: Issue,
     config: Config,
     timings: dict[str, float] | None = None,
+    font_config: FontConfiguration | None = None,
 ) -> Document:
-    """Lay out one issue: WeasyPrint's document, with its pages and boxes."""
+    """Lay out one issue: WeasyPrint's document, with its pages and boxes.
+
+    The document reads the fonts copied for `font_config` (a new one by default) until it is
+    written: see `font_configuration` for who removes them.
+    """
     justify.install()
     stages = {} if timings is None else timings
     start = time.perf_counter()
@@ -143,7 +180,8 @@ def render_document(
 
     start = time.perf_counter()
     source, fetcher = weasyprint_source(markup, config)
-    document = source.render(font_config=FontConfiguration(), color_profiles={}, **PDF_OPTIONS)
+    font_config = FontConfiguration() if font_config is None else font_config
+    document = source.render(font_config=font_config, color_profiles={}, **PDF_OPTIONS)
     stages["layout"] = time.perf_counter() - start
     if fetcher.refused:
         raise URLRefused("the print templates asked for " + ", ".join(fetcher.refused))
@@ -154,15 +192,18 @@ def render_pdf(
     issue: Issue,
     config: Config,
     timings: dict[str, float] | None = None,
+    font_config: FontConfiguration | None = None,
 ) -> bytes:
-    """The PDF of one issue as bytes; `timings` receives seconds per stage."""
+    """The PDF of one issue as bytes; `timings` receives seconds per stage. Leaves no copy
+    of the fonts behind, unless `font_config` is given (`font_configuration`)."""
     stages = {} if timings is None else timings
-    document = render_document(issue, config, stages)
-    start = time.perf_counter()
-    finisher = Finisher(
-        config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print", issue.language
-    )
-    pdf = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
-    stages["write"] = time.perf_counter() - start
+    with font_configuration(font_config) as fonts:
+        document = render_document(issue, config, stages, fonts)
+        start = time.perf_counter()
+        finisher = Finisher(
+            config.bleed_mm, f"typeset:{issue.id}/{issue.language}/print", issue.language
+        )
+        pdf = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
+        stages["write"] = time.perf_counter() - start
     LOGGER.debug("pdf %s: %s", issue.id, {k: round(v, 3) for k, v in stages.items()})
     return pdf
