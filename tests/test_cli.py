@@ -234,3 +234,35 @@ def test_an_up_to_date_build_loads_no_stage(built, tmp_path: Path):
         [sys.executable, "-c", NO_OP, *args], capture_output=True, text=True, cwd=tmp_path
     )
     assert run.stdout == "0 []\n", run.stderr
+
+
+# `typeset.cli.run` with an atexit hook that would show if the interpreter shut down.
+RUN = """
+import atexit, sys
+from typeset import cli
+atexit.register(lambda: print("interpreter shutdown"))
+sys.argv = ["typeset", *sys.argv[1:]]
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("args", [["parse", "missing.txt"], ["check", "seeds"]])
+def test_the_command_ends_with_mains_status_and_flushed_output(args: list[str]):
+    """`run` skips the interpreter's shutdown (nothing is left to write), yet what `main`
+    printed, buffered in a pipe, comes out whole, and the status is main's."""
+    ended = subprocess.run(
+        [sys.executable, "-c", RUN, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    returned = subprocess.run(
+        [sys.executable, "-c", "import sys; from typeset import cli; sys.exit(cli.main())", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert "interpreter shutdown" not in ended.stdout
+    assert (ended.returncode, ended.stdout, ended.stderr) == (
+        returned.returncode,
+        returned.stdout,
+        returned.stderr,
+    )
+    assert ended.stdout or ended.stderr

@@ -8,12 +8,14 @@ so `typeset build` on an up-to-date output folder answers at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from typeset import __version__
 from typeset.build import EXIT_BAD_INPUT, EXIT_FAILED
@@ -323,5 +325,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def run() -> NoReturn:
+    """The `typeset` command: `main`, then end the process at once with its status.
+
+    By then every output and the manifest is on disk, written whole, flushed and fsynced
+    (`typeset.build.files.write_atomically`), and the worker processes are joined or
+    ended. What Python would still do before exiting (collect WeasyPrint's pages and boxes,
+    run finalizers and atexit hooks) changes nothing on disk and took 0.1-0.3 s after a
+    PDF. The standard streams are flushed first. Tests call `main`, which returns.
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -15,8 +15,6 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -27,6 +25,8 @@ from typeset.config import EDITIONS, Config
 from typeset.writers import WRITERS
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from typeset.model import Diagnostic, Issue
 
 EXIT_FAILED = 1
@@ -320,6 +320,10 @@ def _run_parallel(
     workers: int,
     finish: Callable[[IssueResult, _Job], None],
 ) -> None:
+    # Only here: a build of one issue, or of none, never starts a worker.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     # Imported once here, the stages are shared by the forked workers instead of each
     # worker importing them again.
     import typeset.preflight  # noqa: F401
