@@ -1,11 +1,12 @@
 """Pinned patches of WeasyPrint's internals, and the checks that they still fit.
 
 The print writer extends WeasyPrint where it has no public hook (Chinese justification,
-`justify`). Each extension is a `Patch`: the functions it replaces, with the signatures it
-was written against, and the code it relies on in WeasyPrint's sources. `install` checks all
-of that against the installed WeasyPrint first and raises `IncompatibleWeasyPrint`, naming
-every difference, rather than patching a version it does not know: an upgrade fails loudly
-in the tests instead of setting pages subtly wrong.
+`justify`; column balancing in fewer passes, `columns`). Each extension is a `Patch`: the
+functions it replaces, with the signatures it was written against, and the code it relies
+on in WeasyPrint's sources. `install` checks all of that against the installed WeasyPrint
+first and raises `IncompatibleWeasyPrint`, naming every difference, rather than patching a
+version it does not know: an upgrade fails loudly in the tests instead of setting pages
+subtly wrong.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Patch:
     relied_on: tuple[tuple[ModuleType, str], ...] = ()
     # Further checks, each returning what it finds changed.
     checks: tuple[Callable[[], list[str]], ...] = ()
-    # The functions replaced, by name, while the patch is installed.
+    # The functions replaced, by name, while the patch is installed. Replacements of one
+    # name replace one function, imported under that name by several modules.
     original: dict[str, Callable] = field(default_factory=dict)
 
     def unpatched(self, replacement: Replacement) -> Callable | None:
@@ -55,11 +57,15 @@ class Patch:
         found = []
         if not weasyprint.__version__.startswith(WEASYPRINT_SERIES):
             found.append(f"version {weasyprint.__version__}, expected {WEASYPRINT_SERIES}x")
+        first: dict[str, Callable | None] = {}
         for replacement in self.replacements:
             function = self.unpatched(replacement)
             signature = "missing" if function is None else str(inspect.signature(function))
             if signature != replacement.signature:
                 found.append(f"{replacement.name}: {signature}, expected {replacement.signature}")
+            if first.setdefault(replacement.name, function) is not function:
+                owner = getattr(replacement.owner, "__name__", replacement.owner)
+                found.append(f"{owner}.{replacement.name} is another function")
         for module, code in self.relied_on:
             if code not in inspect.getsource(module):
                 found.append(f"{module.__name__} no longer contains {code!r}")
@@ -90,7 +96,8 @@ class Patch:
         installed = bool(self.original)
         for replacement in self.replacements:
             if replacement.name in self.original:
-                setattr(replacement.owner, replacement.name, self.original.pop(replacement.name))
+                setattr(replacement.owner, replacement.name, self.original[replacement.name])
+        self.original.clear()
         return installed
 
 

@@ -32,7 +32,7 @@ from typeset.findings import Place, place, tally
 from typeset.fonts import missing_glyphs
 from typeset.model import Diagnostic, Issue
 from typeset.transforms.printable import MARK, printable
-from typeset.writers.pdf import justify
+from typeset.writers.pdf import columns, justify
 from typeset.writers.pdf.html import FILTERS, print_context, render_print_html
 from typeset.writers.pdf.render import URLRefused, font_configuration, weasyprint_source
 from typeset.writers.shared import prepare
@@ -147,6 +147,7 @@ def layout_proof(
     """The issue's pages with the proof's marks and notes, no note covering another. The
     document reads the fonts copied for `font_config` (a new one by default) until written."""
     justify.install()
+    columns.install()
     markup = render_print_html(model, config, proof)
     document = _layout(markup, config, font_config or FontConfiguration())
     for page in document.pages:

@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from typeset.config import Config
 from typeset.model import Issue
-from typeset.writers.pdf import justify
+from typeset.writers.pdf import columns, justify
 from typeset.writers.pdf.html import render_print_html
 
 LOGGER = logging.getLogger(__name__)
@@ -173,6 +173,7 @@ def render_document(
     written: see `font_configuration` for who removes them.
     """
     justify.install()
+    columns.install()
     stages = {} if timings is None else timings
     start = time.perf_counter()
     markup = render_print_html(issue, config)
