@@ -870,8 +870,7 @@ def test_vertical_latin_and_digits(books):
 )
 def test_vertical_runs(text, markup):
     """What the templates print for `text` in a vertical book."""
-    env = environment(Config().templates_dir)
-    env.filters["vertical_runs"] = vertical_runs
+    env = environment(Config().templates_dir, filters={"vertical_runs": vertical_runs})
     template = env.from_string('{% from "epub/runs.xhtml.j2" import runs %}{{ runs(text) }}')
     assert template.render(text=text) == markup
 

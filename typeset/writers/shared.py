@@ -9,6 +9,7 @@ writers both start from it, so their contents, numbering and furniture cannot dr
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -142,13 +143,31 @@ def environment(
     convert: Callable[[str], str] = str,
     filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> jinja2.Environment:
-    """The Jinja environment a writer renders with.
+    """The Jinja environment a writer renders with: one per process for the same arguments.
 
     Autoescaping is on for everything: issue text that looks like markup (`<script>`, `&`,
     `]]>`) must print literally. The `t` filter converts the words the templates themselves
     print with the edition's converter, so the traditional edition's furniture is traditional
     too without a second set of templates.
+
+    The same arguments give the same environment, so templates are compiled once a process
+    rather than once a render (compiling was most of the print HTML's 20 ms). The converter
+    and the filters are part of the key because Jinja folds a filter applied to a constant
+    (`"转自"|t`) into the compiled code: an environment shared across editions would print
+    转自 in the traditional edition. They are functions that live as long as the process
+    (`typeset.transforms.traditional` caches its converters), so the key is stable. Jinja
+    checks a template's file before using it again and compiles it anew if it changed,
+    which `typeset serve` relies on. Callers must not change the environment they get.
     """
+    return _environment(Path(templates_dir), convert, tuple(sorted((filters or {}).items())))
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(
+    templates_dir: Path,
+    convert: Callable[[str], str],
+    filters: tuple[tuple[str, Callable[..., Any]], ...],
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
@@ -158,5 +177,5 @@ def environment(
         keep_trailing_newline=True,
     )
     env.filters["t"] = convert
-    env.filters.update(filters or {})
+    env.filters.update(filters)
     return env
