@@ -22,6 +22,7 @@ OPTIONS = {
     "check": ["--json", "--config"],
     "outline": ["--json", "--config"],
     "parse": ["FILE"],
+    "serve": ["FILE", "--port", "--edition", "--config"],
 }
 
 

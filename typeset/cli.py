@@ -28,6 +28,7 @@ from typeset.writers import WRITERS
 
 EXIT_INTERRUPTED = 130
 DEFAULT_INPUT = "seeds"
+DEFAULT_PORT = 8765
 PATHS_HELP = (
     f"issue files, or folders of {', '.join('*' + s for s in READERS)} issue files"
     f" (default: {DEFAULT_INPUT}/)"
@@ -79,6 +80,12 @@ def _edition(value: str) -> tuple[str, ...]:
     if value not in EDITIONS:
         raise argparse.ArgumentTypeError(f"{value!r}: choose from simplified, traditional, all")
     return (value,)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r}: a port number, 0 to 65535")
+    return int(value)
 
 
 def _jobs(value: str) -> int:
@@ -189,6 +196,17 @@ def _build(args: argparse.Namespace) -> int:
         progress.finish()
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from typeset.serve import serve
+
+    config = _config(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"typeset: {path}: no such issue file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return serve(path, config, args.edition or config.editions[0], args.port)
+
+
 def _add_config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--config",
@@ -296,6 +314,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_config_option(build)
     build.set_defaults(run=_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="a live preview in the browser, rebuilt whenever the issue or a template changes",
+        description="Serve a live preview of one issue file on localhost: the print HTML in "
+        "the browser and the PDF, rebuilt by a warm process whenever the issue file, a "
+        "template or one of its pictures changes. Ctrl-C stops it.",
+    )
+    serve.add_argument("file", metavar="FILE", help="issue file")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        metavar="N",
+        help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--edition",
+        choices=tuple(EDITIONS),
+        help="edition to preview (default: the first in the settings, else simplified)",
+    )
+    _add_config_option(serve)
+    serve.set_defaults(run=_serve)
     return parser
 
 
