@@ -97,7 +97,8 @@ def serve(path: Path, config: Config, edition: str, port: int) -> int:
 
 
 def _watch(builder: Builder, path: Path, config: Config) -> None:
-    """Rebuild now, then whenever the inputs change (once they stop changing)."""
+    """Rebuild now, then whenever the inputs change (once they stop changing); a line on
+    stderr for each rebuild."""
     seen = None
     while True:
         now = stamp(path, config)
@@ -110,7 +111,7 @@ def _watch(builder: Builder, path: Path, config: Config) -> None:
             if stamp(path, config) != now:
                 continue
         seen = now
-        builder.rebuild()
+        print(builder.rebuild().message, file=sys.stderr, flush=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:

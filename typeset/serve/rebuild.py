@@ -22,7 +22,6 @@ import importlib
 import json
 import os
 import signal
-import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -150,7 +149,6 @@ def _child(builder: Builder, start: float, mask: set[signal.Signals]) -> None:
         finally:
             for copy in _font_copies(builder) - known:
                 copy.unlink(missing_ok=True)
-        print(builder.status.message, file=sys.stderr, flush=True)
     except BaseException:  # the parent's loop must never run in the child
         traceback.print_exc()
     finally:
