@@ -34,7 +34,11 @@ test: $(VENV)/.test-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check typeset tests bench scripts
 
-bench: $(BIN)/typeset
+$(VENV)/.bench-installed: $(BIN)/typeset
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py
 
 clean:
