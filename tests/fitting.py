@@ -122,8 +122,11 @@ class _Averaged:
         )
 
 
-def fit(examples: Iterable[Example], epochs: int = 6, seed: int = 0) -> Weights:
-    """Averaged structured perceptron over `examples`, in a shuffled order each epoch."""
+def fit(
+    examples: Iterable[Example], epochs: int = 8, seed: int = 0, log: bool = True
+) -> Weights:
+    """Averaged structured perceptron over `examples`, in a shuffled order each epoch;
+    `log` prints each epoch's count of misread issues."""
     data = list(examples)
     model = _Averaged()
     order = random.Random(seed)
@@ -139,5 +142,6 @@ def fit(examples: Iterable[Example], epochs: int = 6, seed: int = 0) -> Weights:
                 model.update(gold, 1.0)
                 model.update(wrong, -1.0)
             model.steps += 1
-        print(f"epoch {epoch + 1}: {mistakes} of {len(data)} issues misread", flush=True)
+        if log:
+            print(f"epoch {epoch + 1}: {mistakes} of {len(data)} issues misread", flush=True)
     return model.averaged()

@@ -66,6 +66,8 @@ class _Builder:
         self.paragraph: Paragraph | None = None  # the paragraph a continuation would join
         self.since_paragraph: list[Figure] = []  # figures after it (in a break, if it goes on)
         self.heads: dict[int, int] = {}  # id(article) → index of its first block after the head
+        self.orphan_source: str | None = None  # the source printed with blocks set before it
+        self.banner: Unit | None = None  # the banner in force, until an article takes it
         self.closed_by_source = False
 
     def add(self, block: Block) -> None:
@@ -81,6 +83,8 @@ class _Builder:
                 "headline follows an article that has no source line",
             )
         article = Article(title=title, column=self.column, kicker=kicker, line=line)
+        self.banner = None
+        article.source, self.orphan_source = self.orphan_source, None
         if self.orphans:
             first = self.orphans[0].line
             self.out.note(
@@ -93,9 +97,24 @@ class _Builder:
         self.heads[id(article)] = len(self.orphans)
         self.orphans = []
         self.out.articles.append(article)
-        self.article, self.open, self.closed_by_source = article, True, False
+        self.article, self.open = article, True
+        self.closed_by_source = article.source is not None
         self.blocks = article.blocks
         self.paragraph = None
+
+    def keep_unused_banner(self) -> None:
+        """A banner no article came under would be lost from the model: keep its words as a
+        paragraph where it stood, and say so."""
+        if self.banner is None:
+            return
+        unit, self.banner = self.banner, None
+        self.out.note(
+            "unused-banner",
+            "warning",
+            unit.line,
+            f"column banner 「{unit.text}」 heads no article; kept as a paragraph",
+        )
+        self.add(Paragraph(unit.text, None, unit.line))
 
     def close(self, by_source: bool) -> None:
         self.open = False
@@ -132,6 +151,9 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
             b.out.repeated_banners.append(unit.text)
             message = f"column banner 「{unit.text}」 repeated within its column; printed once"
             b.out.note("repeated-banner", "info", unit.line, message)
+        else:
+            b.keep_unused_banner()
+            b.banner = unit
         b.column = unit.text
         if b.open:
             b.close(by_source=False)
@@ -187,6 +209,8 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
         if b.article is not None and b.open and b.article.source is None and match:
             b.article.source = source
             b.close(by_source=True)
+        elif b.orphans and b.orphan_source is None and match:
+            b.orphan_source = source  # the source of the article these blocks belong to
         else:
             b.out.note(
                 "stray-source",
@@ -225,6 +249,7 @@ def _continue(b: _Builder, unit: Unit) -> None:
 
 
 def _finish(b: _Builder) -> None:
+    b.keep_unused_banner()
     if b.orphans and b.out.articles:
         last = b.out.articles[-1]
         # A picture closing the last page is ordinary layout; body text there is not.
@@ -236,6 +261,11 @@ def _finish(b: _Builder) -> None:
             "blocks after the last article's source; kept with that article",
         )
         last.blocks.extend(b.orphans)
+        if b.orphan_source is not None:
+            if last.source is None:
+                last.source = b.orphan_source
+            else:
+                last.blocks.append(Note(f"(转自{b.orphan_source})", last.blocks[-1].line))
     for article in b.out.articles:
         _dateline(article, b.heads[id(article)])
         _cut_paragraphs(article, b.out)

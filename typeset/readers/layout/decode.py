@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from typeset.cjk import CLOSING
 from typeset.readers.layout.features import ended
 
 LABELS = (
@@ -38,15 +40,22 @@ LABELS = (
     len(LABELS)
 )
 START = len(LABELS)  # the "previous role" before the first unit
-# Where the article stands.
-CLOSED, HEAD, BODY = range(3)
-PHASES = ("closed", "head", "body")
-# The last paragraph since the last heading: none, finished, stopped mid-sentence.
-NO_PARAGRAPH, FINISHED, OPEN = range(3)
-PARAGRAPHS = ("none", "finished", "open")
+# Where the article stands: none open (start, after a banner or a close), blocks set before
+# their headline (after a close), in an article's head, in its body.
+CLOSED, ORPHAN, HEAD, BODY = range(4)
+PHASES = ("closed", "orphan", "head", "body")
+# The last paragraph since the last heading: none, finished, stopped mid-sentence (after a
+# short line, which a display line would be, or a longer one).
+NO_PARAGRAPH, FINISHED, OPEN, OPEN_SHORT = range(4)
+PARAGRAPHS = ("none", "finished", "open", "open-short")
+SHORT = 24
 GAPS = ("0", "usual", "more")
 STARTS = ("closing", "other")
 WEIGHTS = Path(__file__).with_name("weights.json")
+MAX_DISPLAY = 64  # the longest line of a headline or sub-head, in characters
+MAX_BANNER = 16  # a topic banner (专栏) may run to 学习贯彻党的二十届四中全会精神
+_BANNER = re.compile(r"^[\w\s·]+$")
+_CLOSERS = CLOSING + "\"'"
 _AFTER_TEXT = frozenset({PARA, CONT, CAPTION, CREDIT, RUNNING})
 
 # Previous role, phase, last paragraph, and whether the article has had a sub-head.
@@ -59,6 +68,11 @@ class Place:
 
     finished: bool  # it ends a sentence
     alone: bool  # blank lines before and after it: it is a block of its own
+    # It could be a line of a headline or sub-head: short enough, no full stop inside.
+    display: bool
+    # It could be a column banner: short and unpunctuated.
+    banner: bool
+    short: bool  # as short as a display line
     # It is set right under the line before, or it is a subtitle (——…) or follows a kicker
     # (…——): a headline line only ever continues a headline so.
     continues_headline: bool
@@ -70,6 +84,9 @@ def places(texts: Sequence[str], gaps: Sequence[int]) -> list[Place]:
         Place(
             finished=ended(texts[i]),
             alone=(i == 0 or gaps[i] > 0) and (i + 1 == n or gaps[i + 1] > 0),
+            display=_display(texts[i]),
+            banner=len(texts[i]) <= MAX_BANNER and _BANNER.match(texts[i]) is not None,
+            short=len(texts[i]) <= SHORT,
             continues_headline=gaps[i] == 0
             or texts[i].startswith("——")
             or (i > 0 and texts[i - 1].endswith("——")),
@@ -78,14 +95,30 @@ def places(texts: Sequence[str], gaps: Sequence[int]) -> list[Place]:
     ]
 
 
+def _display(text: str) -> bool:
+    """A headline or sub-head line is a phrase or two: short, with at most two clause
+    separators and no full stop inside."""
+    return (
+        len(text) <= MAX_DISPLAY
+        and "。" not in text.rstrip(_CLOSERS)[:-1]
+        and sum(text.count(c) for c in "，,、；;") <= 2
+    )
+
+
 def step(state: State, label: int, place: Place) -> State | None:
     """The state after a unit of role `label` at `place`, or None when the grammar does not
     allow the role there. An article has a body: nothing opens a new one, nor a banner,
-    between its headline and its first body block."""
+    between its headline and its first body block. Body blocks after an article's close
+    await the next headline (they are its body, set before it); after a source line they
+    may hold sub-heads and that next article's own source."""
     prev, phase, paragraph, sections = state
-    in_article = phase != CLOSED
+    in_article = phase in (HEAD, BODY)
+    body = BODY if in_article else ORPHAN
     if label == BANNER:
-        return (BANNER, CLOSED, NO_PARAGRAPH, 0) if place.alone and phase != HEAD else None
+        ok = place.alone and place.banner and phase != HEAD and prev != BANNER
+        return (BANNER, CLOSED, NO_PARAGRAPH, 0) if ok else None
+    if label in (TITLE, SUBHEAD) and not place.display:
+        return None
     if label == TITLE:
         if prev == TITLE:
             return (TITLE, HEAD, NO_PARAGRAPH, 0) if place.continues_headline else None
@@ -93,19 +126,22 @@ def step(state: State, label: int, place: Place) -> State | None:
     if label in (PARA, CONT):
         if label == CONT and (paragraph == NO_PARAGRAPH or prev not in _AFTER_TEXT):
             return None
-        status = FINISHED if place.finished else OPEN
-        return label, BODY if in_article else CLOSED, status, sections
+        if place.finished:
+            status = FINISHED
+        else:
+            status = OPEN_SHORT if label == PARA and place.short else OPEN
+        return label, body, status, sections
     if label == CAPTION:
-        return CAPTION, phase, paragraph, sections
+        return CAPTION, body if phase == CLOSED else phase, paragraph, sections
     if label == CREDIT:
         return (CREDIT, phase, paragraph, sections) if prev == CAPTION else None
     if label == RUNNING:
-        ok = prev in _AFTER_TEXT and paragraph == OPEN
+        ok = prev in _AFTER_TEXT and paragraph in (OPEN, OPEN_SHORT)
         return (RUNNING, phase, paragraph, sections) if ok else None
     if label == SOURCE:
         return SOURCE, CLOSED, NO_PARAGRAPH, 0
     if label == NOTE:
-        return NOTE, BODY if in_article else CLOSED, NO_PARAGRAPH, sections
+        return NOTE, body, NO_PARAGRAPH, sections
     if label == DECK:
         ok = phase == HEAD and prev in (TITLE, DECK, BYLINE)
         return (DECK, HEAD, NO_PARAGRAPH, 0) if ok else None
@@ -114,14 +150,16 @@ def step(state: State, label: int, place: Place) -> State | None:
             return BYLINE, HEAD, NO_PARAGRAPH, 0
         return (BYLINE, CLOSED, NO_PARAGRAPH, 0) if phase == BODY else None  # a signature
     if label == SUBHEAD:
-        return (SUBHEAD, BODY, NO_PARAGRAPH, 1) if in_article else None
+        ok = in_article or phase == ORPHAN or prev == SOURCE
+        return (SUBHEAD, body, NO_PARAGRAPH, 1) if ok else None
     raise ValueError(label)
 
 
 def impossible(unit_features: Sequence[str]) -> tuple[int, ...]:
-    """Roles a unit cannot have, whatever the scores: what a source, a credit and a running
-    head are is defined by their form (the contract's "(转自X)", a credit in parentheses, the
-    banner's own words), and no line opens with closing punctuation but a continuation's."""
+    """Roles a unit cannot have, whatever the scores: what a source, a credit, a note and a
+    running head are is defined by their form (the contract's "(转自X)", a credit or a note
+    in parentheses or opening with its role, the banner's own words), and no line opens with
+    closing punctuation but a continuation's."""
     fs = set(unit_features)
     if "source" in fs:
         return tuple(k for k in range(len(LABELS)) if k != SOURCE)
@@ -132,6 +170,8 @@ def impossible(unit_features: Sequence[str]) -> tuple[int, ...]:
         ruled_out.append(CREDIT)
     if "repeats-banner" not in fs:
         ruled_out.append(RUNNING)
+    if not fs & {"parenthesised", "author-note", "closing-note"}:
+        ruled_out.append(NOTE)
     if "start:closing" in fs:
         ruled_out += [k for k in range(len(LABELS)) if k not in (CONT, PARA)]
     return tuple(ruled_out)
@@ -198,6 +238,31 @@ def _unit_context(unit_features: Sequence[str]) -> tuple[str, str]:
     return gap, start
 
 
+class _Moves:
+    """The moves the grammar allows from a state into a unit, with their scores, worked out
+    once per kind of state and unit and then looked up: an issue has few of each."""
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights.moves
+        self.table: dict[tuple, list[tuple[int, State, float]]] = {}
+
+    def __call__(self, state: State, place: Place, context: tuple[str, str]):
+        key = (state, place, context)
+        found = self.table.get(key)
+        if found is None:
+            found = []
+            for label in range(len(LABELS)):
+                after = step(state, label, place)
+                if after is not None:
+                    keys = move_keys(state, label, *context)
+                    found.append((label, after, sum(self.weights.get(k, 0.0) for k in keys)))
+            self.table[key] = found
+        return found
+
+    def end(self, state: State) -> float:
+        return sum(self.weights.get(k, 0.0) for k in end_keys(state))
+
+
 def decode(
     texts: Sequence[str],
     gaps: Sequence[int],
@@ -210,58 +275,33 @@ def decode(
     features `feats`; `forced` fixes the role of some units (an editor's marks). With
     `margins`, each unit's margin too."""
     n = len(texts)
-    labels = range(len(LABELS))
-    zero = [0.0] * len(LABELS)
     where = places(texts, gaps)
-    emissions = []
-    for i, fs in enumerate(feats):
-        scores = list(zero)
-        for f in fs:
-            if (ws := weights.emission.get(f)) is not None:
-                for k in labels:
-                    scores[k] += ws[k]
-        for k in impossible(fs):
-            scores[k] = -math.inf
-        if forced and i in forced:
-            scores = [s if k == forced[i] else -math.inf for k, s in enumerate(scores)]
-        emissions.append(scores)
+    emissions = [
+        _emission(fs, weights, forced.get(i) if forced else None) for i, fs in enumerate(feats)
+    ]
     contexts = [_unit_context(fs) for fs in feats]
-    moves = weights.moves
-    move_cache: dict[tuple[State, int, str, str], float] = {}
-
-    def move(state: State, label: int, i: int) -> float:
-        key = (state, label, *contexts[i])
-        score = move_cache.get(key)
-        if score is None:
-            score = sum(moves.get(k, 0.0) for k in move_keys(state, label, *contexts[i]))
-            move_cache[key] = score
-        return score
-
+    moves = _Moves(weights)
     start: State = (START, CLOSED, NO_PARAGRAPH, 0)
     alpha: list[dict[State, float]] = [{start: 0.0}]
     back: list[dict[State, tuple[State, int]]] = []
     for i in range(n):
         current: dict[State, float] = {}
         pointers: dict[State, tuple[State, int]] = {}
-        emission = emissions[i]
+        emission, place, context = emissions[i], where[i], contexts[i]
         for state, score in alpha[i].items():
-            for label in labels:
-                if emission[label] == -math.inf:
+            for label, after, move in moves(state, place, context):
+                gain = emission[label]
+                if gain == -math.inf:
                     continue
-                after = step(state, label, where[i])
-                if after is None:
-                    continue
-                total = score + emission[label] + move(state, label, i)
+                total = score + gain + move
                 if total > current.get(after, -math.inf):
                     current[after] = total
                     pointers[after] = (state, label)
         alpha.append(current)
         back.append(pointers)
-    finals = {
-        s: score + sum(moves.get(k, 0.0) for k in end_keys(s)) for s, score in alpha[n].items()
-    }
-    state = max(finals, key=finals.__getitem__)
-    best = finals[state]
+    totals = {s: alpha[n][s] + end for s, end in _finals(alpha[n], moves).items()}
+    state = max(totals, key=totals.__getitem__)
+    best = totals[state]
     path: list[int] = []
     for i in range(n - 1, -1, -1):
         state, label = back[i][state]
@@ -269,33 +309,52 @@ def decode(
     path.reverse()
     if not margins:
         return Reading(path, best, [], [])
-    margin, runner = _margins(n, alpha, emissions, where, move, moves, path, best)
+    margin, runner = _margins(alpha, emissions, where, contexts, moves, path, best)
     return Reading(path, best, margin, runner)
 
 
-def _margins(n, alpha, emissions, where, move, moves, path, best):
+def _emission(unit_features: Sequence[str], weights: Weights, forced: int | None) -> list[float]:
+    scores = [0.0] * len(LABELS)
+    for f in unit_features:
+        if (ws := weights.emission.get(f)) is not None:
+            scores = [a + b for a, b in zip(scores, ws, strict=True)]
+    for k in impossible(unit_features):
+        scores[k] = -math.inf
+    if forced is not None:
+        scores = [s if k == forced else -math.inf for k, s in enumerate(scores)]
+    return scores
+
+
+def _finals(reached: dict[State, float], moves: _Moves) -> dict[State, float]:
+    """The end's score of each state the last unit reached; an issue does not end in a
+    headline (unless nothing else is possible)."""
+    ends = {s: moves.end(s) for s in reached if s[1] != HEAD}
+    return ends or {s: moves.end(s) for s in reached}
+
+
+def _margins(alpha, emissions, where, contexts, moves, path, best):
     """For each unit, best - (best score of a reading giving it another role), and that role:
     a backward pass gives the best completion from every state the forward pass reached."""
+    n = len(emissions)
     beta: list[dict[State, float]] = [{} for _ in range(n + 1)]
-    beta[n] = {s: sum(moves.get(k, 0.0) for k in end_keys(s)) for s in alpha[n]}
-    labels = range(len(LABELS))
+    beta[n] = _finals(alpha[n], moves)
     gaps = [math.inf] * n
     runner = [-1] * n
     for i in range(n - 1, -1, -1):
-        emission = emissions[i]
+        emission, place, context = emissions[i], where[i], contexts[i]
         following = beta[i + 1]
         scores_here = [-math.inf] * len(LABELS)
         for state, score in alpha[i].items():
             best_from = -math.inf
-            for label in labels:
-                if emission[label] == -math.inf:
+            for label, after, move in moves(state, place, context):
+                gain = emission[label]
+                if gain == -math.inf or after not in following:
                     continue
-                after = step(state, label, where[i])
-                if after is None or after not in following:
-                    continue
-                tail = emission[label] + move(state, label, i) + following[after]
-                best_from = max(best_from, tail)
-                scores_here[label] = max(scores_here[label], score + tail)
+                tail = gain + move + following[after]
+                if tail > best_from:
+                    best_from = tail
+                if score + tail > scores_here[label]:
+                    scores_here[label] = score + tail
             if best_from > -math.inf:
                 beta[i][state] = best_from
         chosen = path[i]

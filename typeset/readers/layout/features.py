@@ -11,6 +11,7 @@ of bylines (记者, 通讯员), credit words (供图, 摄), 转自, 编者按, �
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -56,6 +57,11 @@ _HAS_DIGIT = re.compile(r"\d")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
 # Names of brief-news columns (简讯): under them each display line heads a short item.
 _BRIEFS = ("简讯", "快讯", "短讯", "速递", "速览", "集锦", "简报", "扫描", "传真")
+# Function words a phrase does not end with (a headline never does): a line ending in one
+# was cut mid-sentence. Particles a sentence does not start with: a line starting with one
+# continues another.
+_NOT_LAST = frozenset("的与和及或在对把被为将以从向并而让使给跟同由于之")
+_NOT_FIRST = frozenset("的了着过们地得么吗呢吧之于")
 # Display lines longer than this have no sibling search (no sub-head runs this long).
 _DISPLAY = 40
 
@@ -197,6 +203,10 @@ def shape(unit: Unit) -> list[str]:
         found.append("dateline")
     if len(text) <= 16 and _BANNER_CHARS.match(text):
         found.append("banner-chars")
+    if text[-1] in _NOT_LAST:
+        found.append("ends-in-function-word")
+    if text[0] in _NOT_FIRST:
+        found.append("starts-with-particle")
     if _HAS_DIGIT.search(text):
         found.append("digits")
     if _HAS_LATIN.search(text):
@@ -210,7 +220,8 @@ _NEIGHBOUR = frozenset(
         "ended", "open", "marked", "bullet", "numbered", "source", "credit", "parenthesised",
         "role-word", "role-and-names", "names-only", "staff", "bare-credit", "ends-in-credit",
         "author-note", "closing-note", "editors-note", "subtitle", "banner-chars", "run-in",
-        "start:closing", "end:dash", "end:comma", "end:colon", "dateline",
+        "start:closing", "end:dash", "end:comma", "end:colon", "dateline", "start:digit",
+        "start:latin", "end:digit", "end:latin", "ends-in-function-word", "starts-with-particle",
     }
 )  # fmt: skip
 
@@ -230,6 +241,7 @@ def features(units: Sequence[Unit]) -> list[list[str]]:
     usual = _usual_gap(units)
     series = _Series(units)
     banners = _banner_context(units)
+    skips = series.before_skip()
     found = []
     for i, unit in enumerate(units):
         own = list(shapes[i])
@@ -257,6 +269,8 @@ def features(units: Sequence[Unit]) -> list[list[str]]:
             own += [f"siblings:{count}", f"siblings:{count}&lines:{lines}"]
         if len(unit.text) <= _DISPLAY and (numbered := number(unit.text)) is not None:
             own.append(series.numbering(i, numbered))
+        if skips[i]:
+            own.append("number-skips-ahead")
         if unit.text in banners.earlier[i]:
             own.append("repeats-banner")
         if banners.briefs[i]:
@@ -342,6 +356,16 @@ class _Series:
                 if count >= 2:
                     return "2+"
         return str(count)
+
+    def before_skip(self) -> list[bool]:
+        """Whether a unit lies between two numbered lines of one style whose numbers skip
+        (二 → 四): text was lost somewhere there."""
+        marks = [False] * len(self.units)
+        for numbered in self.numbers.values():
+            for (a, style_a, n_a), (b, style_b, n_b) in itertools.pairwise(numbered):
+                if style_a == style_b and n_b > n_a + 1:
+                    marks[a + 1 : b] = [True] * (b - a - 1)
+        return marks
 
     def numbering(self, i: int, numbered: tuple[str, int]) -> str:
         """How a numbered line fits the numbered lines of its style before it."""
