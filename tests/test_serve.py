@@ -100,6 +100,12 @@ def test_the_preview_follows_the_issue_file_and_shows_its_errors(served: Served,
     assert "<iframe" in page and "a.txt" in page
     preview = served.get("templates/print/preview.html").decode()
     assert "file:" not in preview
+    # The sheet's screen style comes after the print style sheet, whose rules it overrides.
+    assert (
+        preview.index('href="print.css"')
+        < preview.index("@media screen")
+        < preview.index("</head>")
+    )
     font = re.search(r'url\("(/fonts/[^"]+)"\)', preview).group(1)
     assert served.get(font.lstrip("/"))[:4] in (b"OTTO", b"\0\1\0\0")
 

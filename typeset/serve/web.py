@@ -64,7 +64,8 @@ def browser_html(markup: str, config: Config) -> str:
         f" body {{ box-sizing: border-box; width: {config.trim_width_mm:g}mm; margin: 1em auto;"
         " padding: 20mm 16mm; background: #fff; box-shadow: 0 0 6px #999 } }</style>"
     )
-    return markup.replace("<head>", "<head>" + screen, 1)
+    # Last in the head, after the print style sheet, whose rules it overrides on screen.
+    return markup.replace("</head>", screen + "</head>", 1)
 
 
 PAGE = """<!DOCTYPE html>
