@@ -6,7 +6,7 @@ figure is the wall time of the whole process, start-up included; the cold build 
 `--runs` times (fresh folder each time) and the no-op build five times per cold build, and
 the best and the median are printed.
 
-    .venv/bin/python bench/build_all.py [--runs 1]
+    .venv/bin/python bench/build_all.py [--runs 3]
 
 Targets (issue #7) on a 2-core machine: cold ≤ 12 s, no-op ≤ 1 s.
 """
@@ -45,7 +45,7 @@ def report(name: str, seconds: list[float], target: float) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1, help="cold builds (default: 1)")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds (default: 3)")
     args = parser.parse_args()
 
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
