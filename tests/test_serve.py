@@ -141,8 +141,9 @@ def test_the_preview_follows_the_issue_file_and_shows_its_errors(served: Served,
 
 
 def test_the_parents_memory_stays_flat_over_many_rebuilds(tmp_path: Path):
-    """Rendering in the parent would add about 0.6 MB a rebuild (WeasyPrint and Pango keep
-    some of every render); in forked children it adds nothing."""
+    """Rendering in the parent, this issue's process grew from 122 to 140 MB over its first
+    ten renders and kept moving after (measured with one FontConfiguration; 302 MB after
+    100 with a new one each time); the parent of forked rebuilds does not grow at all."""
     served = Served(SMALL, tmp_path)
     try:
         status = served.rebuilt(0)
@@ -156,7 +157,7 @@ def test_the_parents_memory_stays_flat_over_many_rebuilds(tmp_path: Path):
     finally:
         assert served.stop() == 0
     assert len(sizes) == 30
-    assert sizes[31] - sizes[6] < 1024, sizes
+    assert sizes[31] - sizes[2] < 1024, sizes
 
 
 def test_a_port_in_use_is_one_line(tmp_path: Path):
@@ -199,6 +200,7 @@ def test_a_face_a_rebuild_adds_is_added_again_by_the_next(tmp_path: Path):
     work.mkdir()
     builder = Builder(SMALL, config, "simplified", work)
     try:
+        assert builder.rebuild().state == "built"  # the first, in the parent
         copies = set(builder.fonts._folder.iterdir())
         setup = templates / "print" / "setup.css.j2"
         setup.write_text(setup.read_text(encoding="utf-8") + ADDED_FACE, encoding="utf-8")

@@ -4,8 +4,9 @@ What Typst's watch mode and Vivliostyle's preview give their users: edit the iss
 or a template, and a moment later the browser shows the result. Three kinds of process:
 
 - the parent (`rebuild.Builder`), warm: WeasyPrint, the fonts and the compiled templates
-  stay loaded. It polls the inputs' modification times and, when one changes, forks a
-  child for the rebuild and waits for it. It is single-threaded, so forking it is safe.
+  stay loaded. It runs the first rebuild itself, then polls the inputs' modification times
+  and, when one changes, forks a child for the rebuild and waits for it. It is
+  single-threaded, so forking it is safe.
 - each rebuild's child (`rebuild`): renders and writes the preview, the PDF and the status,
   each file whole, then ends with `os._exit`, taking what the render left in memory with it.
 - the web server (`web`), forked before the layout engine is imported: serves the page,
@@ -79,10 +80,12 @@ def serve(path: Path, config: Config, edition: str, port: int) -> int:
     try:
         server = web.start_server(listening, work, config, path.name)
         signal.signal(signal.SIGTERM, _interrupt)
-        from typeset.serve.rebuild import Builder
+        from typeset.serve.rebuild import Builder, Status
 
-        builder = Builder(path, config, edition, work)
+        # The page is up at once and says "starting" while the parent warms up (a second).
+        Status().write(work)
         print(f"typeset: serving {path} at {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
+        builder = Builder(path, config, edition, work)
         _watch(builder, path, config)
     except KeyboardInterrupt:
         return 0
