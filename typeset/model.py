@@ -233,7 +233,8 @@ def _article_from_dict(data: dict) -> Article:
 
 def byline_names(byline: str | None) -> list[str]:
     """The people a byline names: '本报记者 皮磊' -> ['皮磊'], '陈琼瑛 王克修' -> both,
-    '文/图 郑凯' -> ['郑凯'], '本报讯（记者 刘晓明 通讯员 陈静）' -> the two inside."""
+    '文/图 郑凯' -> ['郑凯'], '本报讯（记者 刘晓明 通讯员 陈静）' -> the two inside. A word
+    longer than a name ('九江市物流与采购协会党支部书记 胡丽萍') is the author's post."""
     if not byline:
         return []
     # A dateline credit names its people inside the parentheses after 讯 or 电.
@@ -242,7 +243,10 @@ def byline_names(byline: str | None) -> list[str]:
     return [
         w
         for w in words
-        if any(c.isalnum() for c in w) and not w.endswith(_BYLINE_ROLES) and w not in _CREDITS
+        if any(c.isalnum() for c in w)
+        and not w.endswith(_BYLINE_ROLES)
+        and w not in _CREDITS
+        and (len(w) <= _LONGEST_NAME or "·" in w or w.isascii())
     ]
 
 
@@ -251,6 +255,9 @@ _BYLINE_ROLES = ("记者", "記者", "通讯员", "通訊員", "撰稿人", "实
 # Credit words of a contributed piece: 文/ (text by), 图/ (pictures by), 文/图 (both).
 _CREDITS = ("文", "图", "圖", "文字", "摄影", "攝影", "撰文")
 _BYLINE_SPLIT = re.compile(r"[\s\u3000/／:：、]+")
+# Chinese names run two to four characters (a staff signature such as 本报评论员, five); a
+# longer word without the · of a transliterated name is an affiliation or a post.
+_LONGEST_NAME = 6
 _DATELINE_CREDIT = re.compile(r"[讯訊电電]\s*[(（]([^()（）]+)[)）]")
 
 
