@@ -12,16 +12,24 @@ deciding them.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.simulate import Simulated, simulate
+from typeset.model import Issue
+from typeset.readers.decoding import decode as decode_bytes
+from typeset.readers.layout.assemble import assemble
 from typeset.readers.layout.decode import (
     CLOSED,
+    HEADLINE_DUE,
     LABELS,
     NO_PARAGRAPH,
     START,
+    NoReading,
     Weights,
     _unit_context,
     decode,
@@ -34,6 +42,8 @@ from typeset.readers.layout.decode import (
 from typeset.readers.layout.features import features
 from typeset.readers.layout.units import Unit
 from typeset.readers.plaintext import units as text_units
+
+_BLANK = re.compile(r"\s+")
 
 
 @dataclass
@@ -68,6 +78,103 @@ def example(issue: Simulated) -> Example | None:
     return Example(units, [u.text for u in units], [u.gap for u in units], feats, labels)
 
 
+def _norm(text: str) -> str:
+    return _BLANK.sub("", text)
+
+
+def _candidates(gold: dict) -> dict[str, set[str]]:
+    """Each gold text (normalised) and the roles a unit holding it, or part of it, may have."""
+    found: dict[str, set[str]] = {}
+
+    def add(text: str | None, *roles: str) -> None:
+        if text:
+            found.setdefault(_norm(text), set()).update(roles)
+
+    for article in gold["articles"]:
+        add(article.get("column"), "banner", "running")
+        kicker = article.get("kicker")
+        for line in article["title"]:
+            add(line, "title")
+        if kicker:
+            add(kicker + "——", "title")
+            add(kicker, "title")
+            add(kicker + "——" + article["title"][0], "title")
+        add(article.get("deck"), "deck")
+        add(article.get("byline"), "byline")
+        add(f"(转自{article['source']})" if article.get("source") else None, "source")
+        add(f"（转自{article['source']}）" if article.get("source") else None, "source")
+        for block in article["blocks"]:
+            kind = block["type"]
+            if kind == "heading":
+                for line in block["lines"]:
+                    add(line, "subhead")
+            elif kind == "figure":
+                add(block.get("caption"), "caption")
+                if block.get("credit"):
+                    for left, right in (("(", ")"), ("（", "）")):
+                        add(f"{left}{block['credit']}{right}", "credit", "caption")
+                        add(f"{block['caption']}{left}{block['credit']}{right}", "caption")
+            elif kind == "note":
+                add(block["text"], "note")
+    return found
+
+
+def gold_example(text: str, gold: dict, weights: Weights) -> Example | None:
+    """A real issue file's units and their roles, recovered from its hand-made gold parse:
+    each unit may have the roles of the gold texts it is (or, for a paragraph, is part of);
+    the decoder picks a reading among them, and it counts only if it assembles to the gold
+    exactly."""
+    cut = text_units(text)
+    known = _candidates(gold)
+    paragraphs = [
+        _norm((b.get("lead") or "") + b["text"])
+        for a in gold["articles"]
+        for b in a["blocks"]
+        if b["type"] == "paragraph"
+    ]
+    allowed: list[set[int]] = []
+    for unit in cut:
+        here = _norm((unit.lead or "") + unit.text)
+        roles = set(known.get(here, ()))
+        for paragraph in paragraphs:
+            if paragraph.startswith(here):
+                roles.add("para")
+            elif here in paragraph:
+                roles.add("cont")
+        if not roles:  # text the gold spreads over fields (a dateline byline, a caption)
+            roles = {"para", "caption", "credit"}
+        allowed.append({LABELS.index(r) for r in roles})
+    feats = features(cut)
+    texts, gaps = [u.text for u in cut], [u.gap for u in cut]
+    masked = Weights(dict(weights.emission), dict(weights.moves))
+    for i, labels in enumerate(allowed):
+        key = f"gold-unit-{i}"
+        masked.emission[key] = [0.0 if k in labels else -1e9 for k in range(len(LABELS))]
+        feats[i] = [*feats[i], key]
+    try:
+        reading = decode(texts, gaps, feats, masked).labels
+    except NoReading:
+        return None
+    if _content(assemble(cut, reading).articles) != _content(gold["articles"]):
+        return None
+    feats = [[f for f in fs if not f.startswith("gold-unit-")] for fs in feats]
+    return Example(cut, texts, gaps, feats, reading)
+
+
+def _content(articles: list) -> list:
+    """Articles as plain data without line numbers, to compare a reading with a gold."""
+    out = []
+    for a in articles:
+        data = a if isinstance(a, dict) else Issue("x", [a]).to_dict()["articles"][0]
+        blocks = [
+            {k: v for k, v in b.items() if k not in ("line", "image") and v is not None}
+            for b in data["blocks"]
+        ]
+        keys = ("column", "kicker", "title", "byline", "deck", "source")
+        out.append(({k: data.get(k) for k in keys}, blocks))
+    return out
+
+
 def issues(pool: list[dict], count: int, first_seed: int = 0) -> Iterator[Example]:
     for seed in range(first_seed, first_seed + count):
         if (found := example(simulate(pool, seed))) is not None:
@@ -78,7 +185,7 @@ def _path_keys(units, labels, feats) -> list[tuple[str, int | None]] | None:
     """The weights a reading scores with: (feature, role) and (move, None); None when the
     grammar does not allow the reading."""
     keys: list[tuple[str, int | None]] = []
-    state = (START, CLOSED, NO_PARAGRAPH, 0)
+    state = (START, CLOSED, NO_PARAGRAPH, HEADLINE_DUE)
     where = places([u.text for u in units], [u.gap for u in units])
     for i, label in enumerate(labels):
         keys += [(f, label) for f in feats[i]]
@@ -122,9 +229,7 @@ class _Averaged:
         )
 
 
-def fit(
-    examples: Iterable[Example], epochs: int = 8, seed: int = 0, log: bool = True
-) -> Weights:
+def fit(examples: Iterable[Example], epochs: int = 8, seed: int = 0, log: bool = True) -> Weights:
     """Averaged structured perceptron over `examples`, in a shuffled order each epoch;
     `log` prints each epoch's count of misread issues."""
     data = list(examples)
@@ -145,3 +250,14 @@ def fit(
         if log:
             print(f"epoch {epoch + 1}: {mistakes} of {len(data)} issues misread", flush=True)
     return model.averaged()
+
+
+def real_examples(pairs: Iterable[tuple[Path, Path]], weights: Weights) -> list[Example]:
+    """The labelled readings of real issue files with their gold parses, where the gold's
+    structure can be read off (`gold_example`)."""
+    found = []
+    for text_path, gold_path in pairs:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if (ex := gold_example(decode_bytes(text_path.read_bytes()), gold, weights)) is not None:
+            found.append(ex)
+    return found

@@ -88,6 +88,7 @@ VARIANTS = (
     "figure_credit_same_line", "figure_credit_next_line", "figure_no_credit",
     "figure_credit_photo", "figure_credit_source", "figure_credit_supplied",
     "figure_credit_name", "figure_credit_staff", "figure_credit_agency", "figure_credit_bare",
+    "figure_credit_by", "figure_credit_file", "subhead_bulleted",
     "figure_credit_glued", "caption_full_stop", "caption_two_lines", "caption_numbered",
     "caption_figure_is", "figure_in_break", "figure_under_headline", "figure_between",
     "figure_before_subhead", "figure_end_of_file", "figure_end_of_article", "break_joined",
@@ -571,6 +572,8 @@ def _heading_shapes(art: _Art, phrases: list[list[str]], ctx: _Ctx) -> dict[str,
         shapes["stacked"] = [2.0, stacked]
     if all(len(ph) >= 2 for ph in phrases):
         shapes["one_line_space"] = [1.0, [[text] for text in joined]]
+    bullet = ctx.rng.choice("◆●")  # text, kept in the sub-head
+    shapes["bulleted"] = [0.6, [[f"{bullet}{space}{text}"] for text in joined]]
     if all(len(ph) == 1 and _first_comma(ph[0]) for ph in phrases):
         shapes["one_line_comma"] = [1.0, [ph for ph in phrases]]
     if all(len(ph) == 2 and all(2 <= len(x) <= 14 for x in ph) for ph in phrases):
@@ -703,7 +706,7 @@ def _settle_lost_text(art: _Art) -> None:
 
 
 def _restyle_byline(art: _Art, pool_byline: str | None, ctx: _Ctx, force: bool = False) -> None:
-    """A byline in one of the roles newspapers print, marked with ■ (or the text mark □) or
+    """A byline in one of the roles newspapers print, marked with ■ (or the text marks □, ◎) or
     not; names from the pool's bylines or the closed list."""
     rng = ctx.rng
     own = [t for t in (pool_byline or "").split() if not _ROLE_WORD.search(t)]
@@ -730,18 +733,18 @@ def _restyle_byline(art: _Art, pool_byline: str | None, ctx: _Ctx, force: bool =
     byline = pool_byline if kind == "as_is" else forms[kind]
     role = bool(_ROLE_WORD.search(byline))
     marked = not role or rng.random() < 0.75  # names alone are told by their ■ only
-    if marked and rng.random() < 0.12:  # □ is text, not markup: it stays in the byline
-        byline = "□ " + byline
+    if marked and rng.random() < 0.12:  # □ and ◎ are text, not markup: they stay in the byline
+        byline = rng.choice("□◎") + " " + byline
         ctx.variants.add("byline_square")
     art.byline, art.byline_line, art.signature = byline, byline, False
-    if marked and not byline.startswith("□"):
+    if marked and not byline.startswith(("□", "◎")):
         art.byline_line = "■ " + byline
     if kind == "as_is":
         kind = "reporter" if role else "bare"
     ctx.variants.add("byline_" + ("correspondent" if "correspondent" in kind else kind))
     if not marked:
         ctx.variants.add("byline_unmarked")
-    if len(byline.split()) - role - byline.startswith("□") >= 2:
+    if len(byline.split()) - role - byline.startswith(("□", "◎")) >= 2:
         ctx.variants.add("byline_several")
 
 
@@ -839,7 +842,7 @@ def _restyle_close(art: _Art, ctx: _Ctx) -> None:
         plain = first["type"] == "paragraph" and not first.get("lead") and "_list" not in first
         if art.deck is None and plain and len(art.blocks) > 2 and rng.random() < 0.5:
             art.deck = widen(EDITORS_NOTE, art.mode) + art.blocks.pop(0)["text"]
-    elif art.byline and not art.deck and not art.dateline and not art.byline.startswith("□"):
+    elif art.byline and not art.deck and not art.dateline and not art.byline.startswith(("□", "◎")):
         # An author's note goes mostly with a byline of names (文/ or not).
         names = not _ROLE_WORD.search(art.byline) or art.byline.startswith("文/")
         if rng.random() < (0.55 if names else 0.12):
@@ -1090,9 +1093,33 @@ def _drop_section(art: _Art, rng: random.Random) -> bool:
     k = rng.choice(choices)
     if not _cut_paragraph(art.blocks[heads[k] - 1], rng):
         return False
+    section = art.blocks[heads[k] : heads[k + 1]]
     del art.blocks[heads[k] : heads[k + 1]]
     art.lost = True
+    if rng.random() < 0.4 and (tail := _lost_head(section, rng)) is not None:
+        art.blocks.insert(heads[k], tail)  # the lost text ends inside the section's last paragraph
     return True
+
+
+def _lost_head(section: list[dict], rng: random.Random) -> dict | None:
+    """The rest of a lost section's last paragraph, from mid-sentence on (its head was lost
+    with the section): a paragraph of its own, perhaps cut at its end too."""
+    last = next((b for b in reversed(section) if b["type"] == "paragraph"), None)
+    if last is None or last.get("lead") or len(last["text"]) < 60:
+        return None
+    text = last["text"]
+    for _ in range(20):
+        pos = rng.randint(10, len(text) - 30)
+        tail = text[pos:]
+        if ended(text[:pos]) or tail[0] in NO_LINE_START or tail[0].isspace():
+            continue
+        if _LOOKS_SPECIAL.match(tail) or text[pos - 1].isspace():
+            continue
+        block = {"type": "paragraph", "text": tail, "_lost_head": True}
+        if len(tail) > 60 and rng.random() < 0.5:
+            _cut_paragraph(block, rng)
+        return block
+    return None
 
 
 def _break_pos(text: str, rng: random.Random) -> int | None:
@@ -1147,10 +1174,11 @@ def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx) -> dict:
     lines print."""
     rng = ctx.rng
     org = _CREDIT_WORDS.sub("", figure.get("credit") or "") or art.source or rng.choice(ctx.orgs)
-    kinds = ["none", "source", "supplied", "photo", "name", "staff", "agency"]
-    kind = rng.choices(kinds, [3, 2.5, 2.5, 1, 0.8, 0.7, 0.6])[0]
+    kinds = ["none", "source", "supplied", "photo", "name", "staff", "agency", "by", "file"]
+    kind = rng.choices(kinds, [3, 2.5, 2.5, 1, 0.8, 0.7, 0.6, 0.8, 0.4])[0]
     colon = "：" if art.mode == "full" else ":"
     name = rng.choice(ctx.names)
+    by = rng.choice([f"图/{org}", f"摄影{colon}{name}", f"图/{name}"])
     credit = {
         "none": "",
         "source": f"图片来源{colon}{org}",
@@ -1159,6 +1187,8 @@ def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx) -> dict:
         "name": f"{name} 摄",
         "staff": f"本报记者 {name} 摄",
         "agency": f"{rng.choice(AGENCIES)}发",
+        "by": by,
+        "file": "资料图" if rng.random() < 0.7 else "资料图片",
     }[kind]
     credit = widen(credit, art.mode) or None
     caption = widen(figure["caption"], art.mode)
@@ -1463,7 +1493,7 @@ def _lone_titles(arts: list[_Art], starts: list[int], ctx: _Ctx) -> None:
         segs, kinds = _phrases(b.title)
         lines = [t[0] for t in _wraps(segs, kinds, 1) if not re.search(r"[，,、；;—]", t[0])]
         lines = [x for x in lines if len(x) <= 36]
-        if lines and not b.subtitle and ctx.rng.random() < 0.3:
+        if lines and not b.subtitle and ctx.rng.random() < 0.6:
             b.title, b.lone_title, b.asks = lines[0:1], True, False
             a.source_style = None
 

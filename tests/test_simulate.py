@@ -57,7 +57,7 @@ def _number(lines: list[str]) -> int | None:
 
 def _unrecoverable(gold: dict) -> list[str]:
     """Paragraphs the gold leaves unfinished where an ideal reader would join them with
-    what follows: only an article's end or a skipped sub-head number shows lost text, and
+    what follows: only an article's end or a skipped sub-head number ahead shows lost text, and
     the short items of a list a paragraph announces with a colon are complete as they
     stand."""
     found = []
@@ -79,7 +79,9 @@ def _unrecoverable(gold: dict) -> list[str]:
             after = next((b for b in blocks[i + 1 :] if b["type"] != "figure"), None)
             if after is None:
                 continue
-            number = _number(after["lines"]) if after["type"] == "heading" else None
+            # Text lost before a skipped number may leave a section's tail before it.
+            heading = next((b for b in blocks[i + 1 :] if b["type"] == "heading"), None)
+            number = _number(heading["lines"]) if heading else None
             if not (number and last_number and number > last_number + 1):
                 found.append(block["text"][-20:])
     return found
