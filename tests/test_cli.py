@@ -222,7 +222,7 @@ heavy = (
     "ebooklib",
     "opencc",
     "fontTools",
-    "typeset.readers.newspaper",
+    "typeset.readers.plaintext",
     "typeset.writers.pdf.render",
 )
 print(status, sorted(name for name in heavy if name in sys.modules))

@@ -17,7 +17,7 @@ from typeset.fonts import covered_codepoints
 from typeset.model import Article, Diagnostic, Figure, Heading, Issue, Note, Paragraph
 from typeset.pictures import supplied
 from typeset.readers import read_issue
-from typeset.readers.newspaper import parse_text
+from typeset.readers.plaintext import parse_text
 from typeset.transforms.punctuation import normalize_issue
 
 RARE = "𠀀"  # U+20000, CJK extension B: outside every bundled font

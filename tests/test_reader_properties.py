@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SEEDS
-from typeset.readers.newspaper import parse_text
+from typeset.readers.plaintext import parse_text
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
 WIDTH_PAIRS = list(zip(",:;()!?", "，：；（）！？", strict=True))

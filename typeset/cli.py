@@ -39,7 +39,12 @@ def _parse(args: argparse.Namespace) -> int:
     from typeset.readers import read_issue
 
     issue = read_issue(args.file)
-    sys.stdout.write(issue.to_json() + "\n")
+    if args.marked:
+        from typeset.writers.marked import marked_text
+
+        sys.stdout.write(marked_text(issue))
+    else:
+        sys.stdout.write(issue.to_json() + "\n")
     return 0
 
 
@@ -231,6 +236,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the article model of one issue file as JSON on stdout.",
     )
     parse.add_argument("file", metavar="FILE", help="issue file")
+    parse.add_argument(
+        "--marked",
+        action="store_true",
+        help="print the structure as an issue file with every line marked (see the README's"
+        " 'Correcting the reader'), to correct and build from",
+    )
     parse.set_defaults(run=_parse)
 
     check = commands.add_parser(

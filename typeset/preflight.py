@@ -15,9 +15,13 @@ The codes, stable for scripts reading `typeset check --json`:
   `duplicate-passage`: 20+ characters printed twice; `unbalanced-quote`: “ ” 《 》 （ ）
   without a partner in one text; `control-character`: a control, noncharacter or bidi
   formatting character, which the editions print as 〓 or leave out
-  (`typeset.transforms.printable`); `stray-source`: a source line with no article to close.
-* info `joined-across-break`, `caption-in-break`, `unsourced-article`, `repeated-banner`,
-  `figure-without-image`, `halfwidth-punctuation` (with a count).
+  (`typeset.transforms.printable`); `stray-source`: a source line with no article to close;
+  `unused-banner`: a banner no article came under, kept as a paragraph;
+  `uncertain-structure`: the reader's best reading of a line won narrowly, with the reading
+  that came second (`typeset.readers.layout`); `ignored-mark`: an editor's mark that
+  contradicts the others or the grammar of an issue, not obeyed.
+* info `joined-across-break`, `caption-in-break`, `repeated-banner`, `figure-without-image`,
+  `halfwidth-punctuation` (with a count), `unknown-mark`: `@name` that is no mark.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ class Reader:
 
 
 READERS: dict[str, Reader] = {
-    ".txt": Reader(".txt", "typeset.readers.newspaper"),
+    ".txt": Reader(".txt", "typeset.readers.plaintext"),
 }
 # A file named on the command line with a suffix no reader claims is read as plain text.
 DEFAULT_SUFFIX = ".txt"

@@ -21,13 +21,20 @@ from dataclasses import dataclass
 
 from typeset.model import Diagnostic, Issue
 from typeset.readers.layout.assemble import assemble
-from typeset.readers.layout.decode import LABELS, Reading, Weights, decode, shipped
+from typeset.readers.layout.decode import (
+    LABELS,
+    NoReading,
+    Reading,
+    Weights,
+    decode,
+    shipped,
+)
 from typeset.readers.layout.features import features
 from typeset.readers.layout.units import Unit
 
 # Below this margin a reading is reported as uncertain (`uncertain-structure`); the scale is
 # that of the fitted weights, and the value is calibrated on simulated issues.
-UNCERTAIN_MARGIN = 2.0
+UNCERTAIN_MARGIN = 12.0
 # What each role is, as the uncertain-structure message names it.
 ROLE_NAMES = {
     "banner": "a column banner",
@@ -53,28 +60,35 @@ class Recovered:
 
 
 def recover(
-    units: list[Unit],
-    issue_id: str,
-    source_path: str = "",
-    forced: dict[int, int] | None = None,
-    weights: Weights | None = None,
+    units: list[Unit], issue_id: str, source_path: str = "", weights: Weights | None = None
 ) -> Recovered:
-    """The article model of an issue's units; `forced` fixes some units' roles; `weights`
-    are the shipped ones unless given (when fitting them)."""
+    """The article model of an issue's units, their marks obeyed; `weights` are the shipped
+    ones unless given (when fitting them)."""
     if not units:
         from typeset.errors import InputError
 
         raise InputError("no recognisable article (no headline followed by text)")
     texts, gaps = [u.text for u in units], [u.gap for u in units]
-    reading = decode(
-        texts, gaps, features(units), weights or shipped(), forced=forced, margins=True
-    )
+    forced = {i: LABELS.index(u.role) for i, u in enumerate(units) if u.role}
+    closes = {i for i, u in enumerate(units) if u.below}
+    feats, weights = features(units), weights or shipped()
+    ignored: list[Diagnostic] = []
+    try:
+        reading = decode(texts, gaps, feats, weights, forced, closes, margins=True)
+    except NoReading as exc:  # read as if unmarked, and say which marks went unheard
+        reading = decode(texts, gaps, feats, weights, margins=True)
+        ignored = [
+            Diagnostic("ignored-mark", "warning", units[i].line, f"{exc}: this one was not obeyed")
+            for i in sorted({*forced, *closes})
+        ]
+        for unit in units:
+            unit.role, unit.below, unit.kicker = None, False, False
     built = assemble(units, reading.labels)
     if not built.articles:
         from typeset.errors import InputError
 
         raise InputError("no recognisable article (no headline followed by text)")
-    diagnostics = built.diagnostics + _uncertain(units, reading)
+    diagnostics = built.diagnostics + ignored + _uncertain(units, reading)
     issue = Issue(
         id=issue_id, articles=built.articles, source_path=source_path, diagnostics=diagnostics
     )

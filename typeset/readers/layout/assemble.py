@@ -13,7 +13,7 @@ paragraph ("本报讯（记者 …）") is its byline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typeset.model import Article, Block, Diagnostic, Figure, Heading, Note, Paragraph
 from typeset.readers.layout.decode import (
@@ -68,20 +68,16 @@ class _Builder:
         self.heads: dict[int, int] = {}  # id(article) → index of its first block after the head
         self.orphan_source: str | None = None  # the source printed with blocks set before it
         self.banner: Unit | None = None  # the banner in force, until an article takes it
-        self.closed_by_source = False
 
     def add(self, block: Block) -> None:
         self.blocks.append(block)
 
-    def start_article(self, lines: list[str], line: int) -> None:
-        kicker, title = _kicker(lines)
-        if self.article is not None and not self.closed_by_source and self.open:
-            self.out.note(
-                "unsourced-article",
-                "info",
-                line,
-                "headline follows an article that has no source line",
-            )
+    def start_article(self, members: list[Unit], line: int) -> None:
+        if any(m.kicker for m in members):  # the editor marked the kicker
+            kicker = "".join(m.text for m in members if m.kicker).removesuffix("——")
+            title = [m.text for m in members if not m.kicker]
+        else:
+            kicker, title = _kicker([m.text for m in members])
         article = Article(title=title, column=self.column, kicker=kicker, line=line)
         self.banner = None
         article.source, self.orphan_source = self.orphan_source, None
@@ -98,7 +94,6 @@ class _Builder:
         self.orphans = []
         self.out.articles.append(article)
         self.article, self.open = article, True
-        self.closed_by_source = article.source is not None
         self.blocks = article.blocks
         self.paragraph = None
 
@@ -116,9 +111,8 @@ class _Builder:
         )
         self.add(Paragraph(unit.text, None, unit.line))
 
-    def close(self, by_source: bool) -> None:
+    def close(self) -> None:
         self.open = False
-        self.closed_by_source = by_source
         self.blocks = self.orphans
         self.paragraph = None
 
@@ -137,6 +131,8 @@ def assemble(units: list[Unit], labels: list[int]) -> Assembly:
             while group < len(units) and labels[group] == label and units[group].gap == 0:
                 group += 1
         members = units[i:group]
+        if members[0].below and b.open:  # the editor says: the article before ends here
+            b.close()
         _take(b, label, members)
         i = group
     _finish(b)
@@ -145,6 +141,9 @@ def assemble(units: list[Unit], labels: list[int]) -> Assembly:
 
 def _take(b: _Builder, label: int, members: list[Unit]) -> None:
     unit = members[0]
+    if label != PARA:  # a bold run-in head is a paragraph's: elsewhere it is just text
+        members = [replace(m, text=(m.lead or "") + m.text, lead=None) for m in members]
+        unit = members[0]
     text = "".join(m.text for m in members)
     if label == BANNER:
         if b.out.articles and b.column == unit.text:
@@ -156,13 +155,13 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
             b.banner = unit
         b.column = unit.text
         if b.open:
-            b.close(by_source=False)
+            b.close()
     elif label == RUNNING:
         b.out.repeated_banners.append(unit.text)
         message = f"column banner 「{unit.text}」 repeated inside a paragraph's break; printed once"
         b.out.note("repeated-banner", "info", unit.line, message)
     elif label == TITLE:
-        b.start_article([m.text for m in members], unit.line)
+        b.start_article(members, unit.line)
     elif label == DECK:
         if b.article is not None:
             b.article.deck = (b.article.deck or "") + text
@@ -177,7 +176,7 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
                 b.article.byline = unit.text
             else:
                 b.add(Paragraph(unit.text, None, unit.line))
-            b.close(by_source=False)
+            b.close()
         else:
             b.add(Paragraph(unit.text, None, unit.line))
     elif label == SUBHEAD:
@@ -201,14 +200,17 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
             b.add(figure)
         if match := CREDIT_LINE.match(unit.text):
             figure.credit = match.group(1).strip()
+        elif unit.role == "credit":  # the editor marked it a credit
+            figure.credit = unit.text.removeprefix("(").removeprefix("（")
+            figure.credit = figure.credit.removesuffix(")").removesuffix("）")
         else:  # a photographer's credit without parentheses stays caption text
             figure.caption += unit.text
     elif label == SOURCE:
-        match = SOURCE_LINE.match(unit.text)
-        source = match.group(1) if match else unit.text
+        match = SOURCE_LINE.match(unit.text) or unit.role == "source"
+        source = match.group(1) if isinstance(match, re.Match) else unit.text
         if b.article is not None and b.open and b.article.source is None and match:
             b.article.source = source
-            b.close(by_source=True)
+            b.close()
         elif b.orphans and b.orphan_source is None and match:
             b.orphan_source = source  # the source of the article these blocks belong to
         else:
@@ -226,7 +228,7 @@ def _take(b: _Builder, label: int, members: list[Unit]) -> None:
 
 def _continue(b: _Builder, unit: Unit) -> None:
     head = b.paragraph
-    if head is None:  # nothing to join: the grammar prevents it, but never lose text
+    if head is None or unit.lead:  # nothing to join to (the grammar prevents it): never lose text
         paragraph = Paragraph(unit.text, unit.lead, unit.line)
         b.add(paragraph)
         b.paragraph, b.since_paragraph = paragraph, []

@@ -25,12 +25,12 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from typeset.cjk import CLOSING
-from typeset.readers.layout.features import ended
+from typeset.readers.layout.features import ended, opens_with_closing
 
 LABELS = (
     "banner", "running", "title", "deck", "byline", "subhead",
@@ -58,8 +58,11 @@ _BANNER = re.compile(r"^[\w\s·]+$")
 _CLOSERS = CLOSING + "\"'"
 _AFTER_TEXT = frozenset({PARA, CONT, CAPTION, CREDIT, RUNNING})
 
-# Previous role, phase, last paragraph, and whether the article has had a sub-head.
+# Previous role, phase, last paragraph, and whether the article has had a sub-head, or
+# HEADLINE_DUE: a headline must still come (before the issue's first, and after blocks the
+# editor marked as the next article's).
 State = tuple[int, int, int, int]
+HEADLINE_DUE = -1
 
 
 @dataclass(frozen=True)
@@ -73,39 +76,58 @@ class Place:
     # It could be a column banner: short and unpunctuated.
     banner: bool
     short: bool  # as short as a display line
+    # It opens with closing punctuation, as no printed line does: it continues a paragraph.
+    opens_closing: bool
     # It is set right under the line before, or it is a subtitle (——…) or follows a kicker
     # (…——): a headline line only ever continues a headline so.
     continues_headline: bool
 
 
-def places(texts: Sequence[str], gaps: Sequence[int]) -> list[Place]:
+def places(
+    texts: Sequence[str], gaps: Sequence[int], forced: dict[int, int] | None = None
+) -> list[Place]:
+    """Each unit's place; a unit whose role the editor fixed may be any length or shape."""
     n = len(texts)
-    return [
+    found = [
         Place(
             finished=ended(texts[i]),
             alone=(i == 0 or gaps[i] > 0) and (i + 1 == n or gaps[i + 1] > 0),
             display=_display(texts[i]),
             banner=len(texts[i]) <= MAX_BANNER and _BANNER.match(texts[i]) is not None,
             short=len(texts[i]) <= SHORT,
+            opens_closing=opens_with_closing(texts[i]),
             continues_headline=gaps[i] == 0
             or texts[i].startswith("——")
             or (i > 0 and texts[i - 1].endswith("——")),
         )
         for i in range(n)
     ]
+    for i in forced or {}:
+        found[i] = replace(found[i], alone=True, display=True, banner=True, continues_headline=True)
+    return found
 
 
 def _display(text: str) -> bool:
     """A headline or sub-head line is a phrase or two: short, with at most two clause
-    separators and no full stop inside."""
+    separators and no full stop inside or at its end (it may ask or exclaim)."""
     return (
         len(text) <= MAX_DISPLAY
+        and text[-1] not in "。；;"
         and "。" not in text.rstrip(_CLOSERS)[:-1]
         and sum(text.count(c) for c in "，,、；;") <= 2
     )
 
 
 def step(state: State, label: int, place: Place) -> State | None:
+    """The state after a unit of role `label` at `place`, or None when the grammar does not
+    allow the role there (`_step`); until a headline that is due comes, the state says so."""
+    after = _step(state, label, place)
+    if after is not None and state[3] == HEADLINE_DUE and label != TITLE:
+        return (*after[:3], HEADLINE_DUE)
+    return after
+
+
+def _step(state: State, label: int, place: Place) -> State | None:
     """The state after a unit of role `label` at `place`, or None when the grammar does not
     allow the role there. An article has a body: nothing opens a new one, nor a banner,
     between its headline and its first body block. Body blocks after an article's close
@@ -124,7 +146,10 @@ def step(state: State, label: int, place: Place) -> State | None:
             return (TITLE, HEAD, NO_PARAGRAPH, 0) if place.continues_headline else None
         return (TITLE, HEAD, NO_PARAGRAPH, 0) if phase != HEAD else None
     if label in (PARA, CONT):
-        if label == CONT and (paragraph == NO_PARAGRAPH or prev not in _AFTER_TEXT):
+        can_continue = paragraph != NO_PARAGRAPH and prev in _AFTER_TEXT
+        if label == CONT and not can_continue:
+            return None
+        if label == PARA and place.opens_closing and can_continue:
             return None
         if place.finished:
             status = FINISHED
@@ -158,8 +183,8 @@ def step(state: State, label: int, place: Place) -> State | None:
 def impossible(unit_features: Sequence[str]) -> tuple[int, ...]:
     """Roles a unit cannot have, whatever the scores: what a source, a credit, a note and a
     running head are is defined by their form (the contract's "(转自X)", a credit or a note
-    in parentheses or opening with its role, the banner's own words), and no line opens with
-    closing punctuation but a continuation's."""
+    in parentheses or opening with its role, the banner's own words), a date alone heads
+    nothing, and no line opens with closing punctuation but a continuation's."""
     fs = set(unit_features)
     if "source" in fs:
         return tuple(k for k in range(len(LABELS)) if k != SOURCE)
@@ -172,18 +197,25 @@ def impossible(unit_features: Sequence[str]) -> tuple[int, ...]:
         ruled_out.append(RUNNING)
     if not fs & {"parenthesised", "author-note", "closing-note"}:
         ruled_out.append(NOTE)
+    if "date-only" in fs:  # a notice's date, under its signature
+        ruled_out += [BANNER, TITLE]
+    if "run-in" in fs:  # a bold run-in head opens a paragraph
+        return tuple(k for k in range(len(LABELS)) if k != PARA)
     if "start:closing" in fs:
         ruled_out += [k for k in range(len(LABELS)) if k not in (CONT, PARA)]
     return tuple(ruled_out)
 
 
-def move_keys(state: State, label: int, gap: str, start: str) -> tuple[str, ...]:
-    """The names of the weights a move scores with."""
+def move_keys(state: State, label: int, gap: str, start: str, looks: str) -> tuple[str, ...]:
+    """The names of the weights a move scores with: the roles before and after it, against
+    the gap, how the unit starts and what it looks like at a glance (`looks`), the last
+    paragraph, where the article stands."""
     prev, phase, paragraph, sections = state
     p = "start" if prev == START else LABELS[prev]
     role = LABELS[label]
     return (
         f"T:{p}:{role}",
+        f"L:{p}:{role}:{looks}",
         f"G:{p}:{role}:{gap}",
         f"P:{PARAGRAPHS[paragraph]}:{role}",
         f"S:{PARAGRAPHS[paragraph]}:{role}:{start}",
@@ -223,6 +255,10 @@ def shipped() -> Weights:
     return Weights.load()
 
 
+class NoReading(ValueError):
+    """Marks that contradict the grammar of an issue: no reading obeys them all."""
+
+
 @dataclass(frozen=True)
 class Reading:
     labels: list[int]
@@ -232,10 +268,26 @@ class Reading:
     runner_up: list[int]
 
 
-def _unit_context(unit_features: Sequence[str]) -> tuple[str, str]:
+# What a unit looks like at a glance, for moves: its length, whether it ends a sentence,
+# the marks the file set on it, and the furniture it is shaped as.
+_GLANCE = (
+    "marked", "bullet", "staff", "role-and-names", "banner-chars", "numbered", "in-briefs",
+    "siblings:1", "siblings:2+",
+)  # fmt: skip
+
+
+def _unit_context(unit_features: Sequence[str]) -> tuple[str, str, str]:
+    fs = set(unit_features)
     gap = next(f for f in unit_features if f.startswith("gap:"))[4:]
-    start = "closing" if "start:closing" in unit_features else "other"
-    return gap, start
+    start = "closing" if "start:closing" in fs else "other"
+    length = next(f for f in unit_features if f.startswith("len:"))[4:]
+    size = (
+        "short"
+        if length in ("2", "4", "6", "8", "10", "12", "14", "16")
+        else ("display" if length in ("20", "24", "28", "32", "40") else "long")
+    )
+    looks = "|".join([size, "ended" if "ended" in fs else "open", *(g for g in _GLANCE if g in fs)])
+    return gap, start, looks
 
 
 class _Moves:
@@ -244,10 +296,16 @@ class _Moves:
 
     def __init__(self, weights: Weights) -> None:
         self.weights = weights.moves
-        self.table: dict[tuple, list[tuple[int, State, float]]] = {}
+        self.kinds: dict[tuple[Place, tuple[str, str]], int] = {}
+        self.table: dict[tuple[State, int], list[tuple[int, State, float]]] = {}
 
-    def __call__(self, state: State, place: Place, context: tuple[str, str]):
-        key = (state, place, context)
+    def kind(self, place: Place, context: tuple[str, str]) -> int:
+        """A number for the unit's kind (place and context), so that the walk's lookups hash
+        small tuples."""
+        return self.kinds.setdefault((place, context), len(self.kinds))
+
+    def __call__(self, state: State, kind: int, place: Place, context: tuple[str, str]):
+        key = (state, kind)
         found = self.table.get(key)
         if found is None:
             found = []
@@ -269,27 +327,33 @@ def decode(
     feats: Sequence[Sequence[str]],
     weights: Weights,
     forced: dict[int, int] | None = None,
+    closes: set[int] | None = None,
     margins: bool = False,
 ) -> Reading:
     """The best reading of units with texts `texts`, blank lines before them `gaps` and
-    features `feats`; `forced` fixes the role of some units (an editor's marks). With
+    features `feats`. An editor's marks: `forced` fixes the role of some units, and an
+    article closes before each unit in `closes` (the unit belongs to the next one). With
     `margins`, each unit's margin too."""
     n = len(texts)
-    where = places(texts, gaps)
+    where = places(texts, gaps, forced or {})
     emissions = [
         _emission(fs, weights, forced.get(i) if forced else None) for i, fs in enumerate(feats)
     ]
     contexts = [_unit_context(fs) for fs in feats]
     moves = _Moves(weights)
-    start: State = (START, CLOSED, NO_PARAGRAPH, 0)
+    kinds = [moves.kind(where[i], contexts[i]) for i in range(n)]
+    start: State = (START, CLOSED, NO_PARAGRAPH, HEADLINE_DUE)
     alpha: list[dict[State, float]] = [{start: 0.0}]
     back: list[dict[State, tuple[State, int]]] = []
     for i in range(n):
         current: dict[State, float] = {}
         pointers: dict[State, tuple[State, int]] = {}
-        emission, place, context = emissions[i], where[i], contexts[i]
+        emission, place, context, kind = emissions[i], where[i], contexts[i], kinds[i]
         for state, score in alpha[i].items():
-            for label, after, move in moves(state, place, context):
+            entered = _closed(state) if closes and i in closes else state
+            if entered is None:
+                continue
+            for label, after, move in moves(entered, kind, place, context):
                 gain = emission[label]
                 if gain == -math.inf:
                     continue
@@ -300,6 +364,8 @@ def decode(
         alpha.append(current)
         back.append(pointers)
     totals = {s: alpha[n][s] + end for s, end in _finals(alpha[n], moves).items()}
+    if not totals:
+        raise NoReading("the marks leave the issue no reading its grammar allows")
     state = max(totals, key=totals.__getitem__)
     best = totals[state]
     path: list[int] = []
@@ -309,30 +375,43 @@ def decode(
     path.reverse()
     if not margins:
         return Reading(path, best, [], [])
-    margin, runner = _margins(alpha, emissions, where, contexts, moves, path, best)
+    margin, runner = _margins(alpha, emissions, where, contexts, kinds, moves, path, best, closes)
     return Reading(path, best, margin, runner)
 
 
+def _closed(state: State) -> State | None:
+    """The state with the article closed, as a source line would close it, and a headline
+    due: the blocks that follow are the next article's. None before any article: the mark
+    says one ends there."""
+    if state[1] in (HEAD, BODY):
+        return SOURCE, CLOSED, NO_PARAGRAPH, HEADLINE_DUE
+    if state[3] == HEADLINE_DUE:
+        return None
+    return (*state[:3], HEADLINE_DUE)
+
+
 def _emission(unit_features: Sequence[str], weights: Weights, forced: int | None) -> list[float]:
+    """A unit's score for each role; a role the editor fixed is its only one, whatever its
+    form (what a mark says wins)."""
     scores = [0.0] * len(LABELS)
     for f in unit_features:
         if (ws := weights.emission.get(f)) is not None:
             scores = [a + b for a, b in zip(scores, ws, strict=True)]
+    if forced is not None:
+        return [s if k == forced else -math.inf for k, s in enumerate(scores)]
     for k in impossible(unit_features):
         scores[k] = -math.inf
-    if forced is not None:
-        scores = [s if k == forced else -math.inf for k, s in enumerate(scores)]
     return scores
 
 
 def _finals(reached: dict[State, float], moves: _Moves) -> dict[State, float]:
-    """The end's score of each state the last unit reached; an issue does not end in a
-    headline (unless nothing else is possible)."""
-    ends = {s: moves.end(s) for s in reached if s[1] != HEAD}
+    """The end's score of each state the last unit reached: an issue has an article and
+    does not end in a headline (unless nothing else is possible)."""
+    ends = {s: moves.end(s) for s in reached if s[1] != HEAD and s[3] != HEADLINE_DUE}
     return ends or {s: moves.end(s) for s in reached}
 
 
-def _margins(alpha, emissions, where, contexts, moves, path, best):
+def _margins(alpha, emissions, where, contexts, kinds, moves, path, best, closes):
     """For each unit, best - (best score of a reading giving it another role), and that role:
     a backward pass gives the best completion from every state the forward pass reached."""
     n = len(emissions)
@@ -341,12 +420,15 @@ def _margins(alpha, emissions, where, contexts, moves, path, best):
     gaps = [math.inf] * n
     runner = [-1] * n
     for i in range(n - 1, -1, -1):
-        emission, place, context = emissions[i], where[i], contexts[i]
+        emission, place, context, kind = emissions[i], where[i], contexts[i], kinds[i]
         following = beta[i + 1]
         scores_here = [-math.inf] * len(LABELS)
         for state, score in alpha[i].items():
             best_from = -math.inf
-            for label, after, move in moves(state, place, context):
+            entered = _closed(state) if closes and i in closes else state
+            if entered is None:
+                continue
+            for label, after, move in moves(entered, kind, place, context):
                 gain = emission[label]
                 if gain == -math.inf or after not in following:
                     continue

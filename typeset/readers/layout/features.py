@@ -30,6 +30,7 @@ _ROLE_WORD = re.compile(
     r"|[文图]\s*[/／]\s*[文图]?|(?:文字|摄影|撰文)\s*[/／:：])"
 )
 _NAMES_ONLY = re.compile(rf"^{_NAMES}$")
+_MARKS = re.compile(r"^[□◼▪●◆◎]\s*")
 _ROLE_AND_NAMES = re.compile(
     rf"^(?:[^\s，。、；：“”(（]{{0,12}}?(?:记者|通讯员|实习生)[\s\u3000]*{_NAMES}[\s\u3000]*)+$"
 )
@@ -47,10 +48,15 @@ _DATELINE = re.compile(
 )
 _NUMBERED = re.compile(
     r"^(?:(?P<cn>[一二三四五六七八九十]{1,3})、|[(（](?P<paren>[一二三四五六七八九十]{1,3})[)）]"
-    r"|(?P<arabic>\d{1,2})[.、．](?!\d))"
+    r"|(?P<arabic>\d{1,2})[.、．](?!\d)|第(?P<ordinal>[一二三四五六七八九十]{1,3})[，,、：:])"
 )
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _BANNER_CHARS = re.compile(r"^[\w\s·]+$")
+# A date alone on its line: a notice's date under its signature, never a banner or headline.
+_DATE_ONLY = re.compile(
+    r"^[\d〇零一二三四五六七八九]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$"
+)
 _SPACE_BETWEEN = re.compile(r"[^\x00-\x7f][\s\u3000]+[^\x00-\x7f]")
 _LEAD_IN = re.compile(r"^[^：:，,。]{2,14}[：:]")
 _HAS_DIGIT = re.compile(r"\d")
@@ -82,7 +88,8 @@ def opens_with_closing(text: str) -> bool:
 
 
 def number(text: str) -> tuple[str, int] | None:
-    """A sub-head's numbering style and number: 一、 (cn), （一） (paren), 1. (arabic)."""
+    """A sub-head's numbering style and number: 一、 (cn), （一） (paren), 1. (arabic), 第一，
+    (ordinal)."""
     match = _NUMBERED.match(text)
     if match is None:
         return None
@@ -144,8 +151,9 @@ def _start(text: str) -> str:
 
 
 def shape(unit: Unit) -> list[str]:
-    """What the unit looks like on its own."""
-    text = unit.text
+    """What the unit looks like on its own; a bullet the file kept as text (● ◆ □) is looked
+    past, as ■ is taken off."""
+    text = _MARKS.sub("", unit.text) or unit.text
     found = [
         "len:" + _length(text),
         "end:" + _end(text),
@@ -201,7 +209,9 @@ def shape(unit: Unit) -> list[str]:
         found.append("editors-note")
     if _DATELINE.match(text):
         found.append("dateline")
-    if len(text) <= 16 and _BANNER_CHARS.match(text):
+    if _DATE_ONLY.match(text):
+        found.append("date-only")
+    elif len(text) <= 16 and _BANNER_CHARS.match(text):
         found.append("banner-chars")
     if text[-1] in _NOT_LAST:
         found.append("ends-in-function-word")
@@ -383,8 +393,9 @@ class _BannerContext:
 
 
 def _banner_context(units: Sequence[Unit]) -> _BannerContext:
-    """For each unit, the banner-like lines before it (short, unpunctuated, standing alone),
-    and whether the last of them names a brief-news column."""
+    """For each unit, the banner-like lines before it (short, unpunctuated, standing alone,
+    not a byline: no ■, no role word), and whether the last of them names a brief-news
+    column."""
     seen: frozenset[str] = frozenset()
     last: str | None = None
     earlier: list[frozenset[str]] = []
@@ -394,7 +405,8 @@ def _banner_context(units: Sequence[Unit]) -> _BannerContext:
         briefs.append(bool(last) and last.endswith(_BRIEFS))
         after = units[k + 1] if k + 1 < len(units) else None
         alone = (after is None or after.gap > 0) and (k == 0 or unit.gap > 0)
-        if len(unit.text) <= 16 and _BANNER_CHARS.match(unit.text) and alone:
+        byline_like = unit.bullet or _ROLE_WORD.match(unit.text) or _DATE_ONLY.match(unit.text)
+        if len(unit.text) <= 16 and _BANNER_CHARS.match(unit.text) and alone and not byline_like:
             last = unit.text
             if unit.text not in seen:
                 seen = seen | {unit.text}

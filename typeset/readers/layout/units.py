@@ -16,9 +16,11 @@ from dataclasses import dataclass
 # A source that closes an article: "(转自X)".
 SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _TRAILING_SOURCE = re.compile(r"^(.*\S)\s*([(（]\s*转自\s*[^()（）]+?\s*[)）])$")
-# A picture's credit: its source, who supplied it, who took it, or a news agency's "…社发".
+# A picture's credit: its source, who supplied it, who took it (图/…, 摄影：…, …摄), a file
+# picture (资料图), or a news agency's "…社发".
 CREDIT_BODY = (
-    r"(?:图片来源|图源|图片)\s*[:：][^()（）]+|[^()（）]+供图|[^()（）]*摄|[^()（）\s]{1,12}社发"
+    r"(?:图片来源|图源|图片|摄影|图)\s*[:：/／][^()（）]+|[^()（）]+供图|[^()（）]*摄"
+    r"|资料图片?|[^()（）\s]{1,12}社发"
 )
 CREDIT = re.compile(rf"^[(（]\s*({CREDIT_BODY})\s*[)）]$")
 _CAPTION_WITH_CREDIT = re.compile(rf"^(.*?\S)\s*[(（]\s*({CREDIT_BODY})\s*[)）]$")
@@ -33,6 +35,11 @@ class Unit:
     bullet: bool = False  # set after a ■ (a byline's mark, or a bulleted display line)
     lead: str | None = None  # a bold run-in head before the text ("**lead**text")
     same_line: bool = False  # a later part of the line before it
+    # An editor's marks (`typeset.readers.marks`): the role fixed, a headline line that is
+    # the kicker, and "this block belongs to the article below".
+    role: str | None = None
+    kicker: bool = False
+    below: bool = False
 
 
 def split_trailing_source(text: str) -> tuple[str, str] | None:
