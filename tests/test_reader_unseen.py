@@ -4,7 +4,12 @@ credits, author notes, brief-news columns and break damage; then interviews, com
 signed under the body, editor's notes, wrapped captions and agency credits, question
 headlines, lists announced by a colon, banners repeated at a page head, GB18030 and BOM
 files. The rules were not fitted to these files' words, so they show how far the layout
-rules generalise."""
+rules generalise.
+
+Files u1 to u20 were written while the rules were, and the fitted weights learn from them
+(scripts/fit-reader): the reader must read them exactly. u21 and later were written after
+the global parse was designed and are never fitted on; they measure it, and their floors are
+the scores it reached on them, so that a change that reads them worse fails here."""
 
 from __future__ import annotations
 
@@ -25,15 +30,42 @@ from typeset.readers import read_issue
 
 UNSEEN = sorted((Path(__file__).parent / "data" / "unseen").glob("*.txt"))
 METRICS = ("headlines", "paragraphs", "subheads", "figures", "attrs")
-# What the reader reaches on each file; a drop below is a regression.
-FLOORS = {path.stem: dict.fromkeys(METRICS, 1.0) for path in UNSEEN}
-# Where the reader still differs from the gold, and why (strict xfail: a fix must say so).
-NOTICE_FOOTER = "a notice's footer (联系电话：…, 来信地址：…) reads like 'place：event' headlines"
-GOLD_DIFFERS = {"u19_lists": NOTICE_FOOTER}
+FITTED = [p for p in UNSEEN if int(p.stem[1:].partition("_")[0]) <= 20]
+LATER = [p for p in UNSEEN if p not in FITTED]
+# The scores the reader reached on the later files; a drop below is a regression.
+LATER_FLOORS = {
+    "u21_longheads": dict.fromkeys(METRICS, 1.0),
+    "u22_pictures": dict.fromkeys(METRICS, 1.0),
+    "u23_theory_notes": dict.fromkeys(METRICS, 1.0),
+    "u24_displaced": dict.fromkeys(METRICS, 1.0),
+    "u25_names_dashes": {
+        "headlines": 0.889,
+        "paragraphs": 0.875,
+        "subheads": 0.8,
+        "figures": 1.0,
+        "attrs": 0.75,
+    },
+    "u26_feature_stack": {
+        "headlines": 0.667,
+        "paragraphs": 0.828,
+        "subheads": 1.0,
+        "figures": 1.0,
+        "attrs": 0.667,
+    },
+}
+# Where the reader still misreads a later file (strict xfail: a fix must say so).
+LATER_DIFFER = {
+    "u25_names_dashes": "a notice's closing block (the honoured on one line, the issuing bodies,"
+    " the date) is read as a headline; a byline that opens with the author's post is not",
+    "u26_feature_stack": "a reporter's-notes sidebar (记者手记 over its own headline, signed 文/…"
+    " under its body): the paragraph end before it is read as a headline, 记者手记 as its byline,"
+    " the signature as a paragraph",
+}
+# Where the heads differ though the scorer (which folds them together) finds no difference.
 HEADS_DIFFER = {
     "u15_breaks_bom": "with no source lines, nothing in the layout shows that the paragraph"
     " before a headline was set there from the article under it",
-    "u19_lists": NOTICE_FOOTER,
+    **LATER_DIFFER,
 }
 
 
@@ -74,9 +106,21 @@ def test_repeated_banners_are_reported(path: Path):
     assert repeated_banners(model) == REPEATED_BANNERS.get(path.stem, [])
 
 
-@pytest.mark.parametrize("path", _cases(GOLD_DIFFERS), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", FITTED, ids=lambda p: p.stem)
 def test_unseen_file_matches_gold(path: Path, scorer):
-    assert_matches_gold(path, _gold(path), scorer, FLOORS[path.stem])
+    assert_matches_gold(path, _gold(path), scorer, dict.fromkeys(METRICS, 1.0))
+
+
+def test_every_later_file_has_floors():
+    assert len(LATER) >= 6
+    assert sorted(LATER_FLOORS) == [p.stem for p in LATER]
+
+
+@pytest.mark.parametrize("path", LATER, ids=lambda p: p.stem)
+def test_later_file_holds_its_scores(path: Path, scorer):
+    scores = scorer.score(_gold(path), read_issue(path).to_dict())
+    for metric, floor in LATER_FLOORS[path.stem].items():
+        assert scores[metric] >= floor, (metric, scores)
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
@@ -126,10 +170,16 @@ BYLINE_NAMES = {
     "u18_headlines": ["钱晓雯", "何文静"],
     "u19_lists": [],
     "u20_banners": ["赵立新", "孙婉清"],
+    "u21_longheads": ["沈佳怡", "吴涛", "高宁"],
+    "u22_pictures": ["冉晓东"],  # 本报记者 … 文/图
+    "u23_theory_notes": ["刘思远", "钟晓岚", "钟一鸣", "谭雅文"],  # ◎ …
+    "u24_displaced": ["郝蕾"],
+    "u25_names_dashes": ["胡丽萍"],  # the author's post before the name
+    "u26_feature_stack": ["方圆", "蒋凯", "方圆"],
 }
 
 
-@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _cases(LATER_DIFFER), ids=lambda p: p.stem)
 def test_byline_names_leave_out_roles_marks_and_datelines(path: Path):
     """The authors an edition's metadata lists, from the unseen files' byline forms."""
     names = [n for a in read_issue(path).articles for n in byline_names(a.byline)]
