@@ -558,11 +558,16 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path, monkeypatch, 
     assert build([issue], out)[1].states() == {"a.txt": "up to date"}
 
 
+# Python leaves SIGINT ignored when it starts with it ignored, as a command run in the
+# background by a non-interactive shell (`make test &`) does: the script takes Ctrl-C as a
+# terminal's foreground command would.
 HOLD_MID_WRITE = """
-import os, sys, time
+import os, signal, sys, time
 from pathlib import Path
 import typeset.writers.epub
 from typeset.cli import main
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 real = typeset.writers.epub.write_epub
 

@@ -321,7 +321,7 @@ def _run_parallel(
     finish: Callable[[IssueResult, _Job], None],
 ) -> None:
     # Only here: a build of one issue, or of none, never starts a worker.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     # Imported once here, the stages are shared by the forked workers instead of each
@@ -344,20 +344,29 @@ def _run_parallel(
             }
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                result = IssueResult(
-                    job.path, "failed", reason="worker process died", exit_code=EXIT_FAILED
-                )
-            finish(result, job)
+        pending = set(futures)
+        while pending:
+            # Woken often: a Ctrl-C the kernel gave another thread is only seen by this one
+            # once its wait returns, and an endless wait would never return.
+            done, pending = wait(pending, timeout=_WAKE, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    result = IssueResult(
+                        job.path, "failed", reason="worker process died", exit_code=EXIT_FAILED
+                    )
+                finish(result, job)
     except BaseException:
         if pool is not None:
             _stop(pool)
         raise
     pool.shutdown()
+
+
+# How often the parent of a parallel build wakes to see a Ctrl-C, in seconds.
+_WAKE = 0.25
 
 
 def _ignore_interrupts(mask: set[signal.Signals]) -> None:
