@@ -9,6 +9,7 @@ mark never reaches the printed text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,51 +40,73 @@ def printed(text: str) -> str:
     return "".join(f.text for f in text_fields(parse_text(text, "marks")))
 
 
+# One layout per mark, on which the reader reads the line otherwise without its mark.
+HEADLINE = issue(BODY, MORE, "@标题 另一区开展主题党日活动", BODY)
+SUBHEAD = issue(BODY, MORE, "@小标题 以组织融合促进治理融合", BODY, MORE)
+BANNER = issue(
+    BODY, "（转自某区发布）", "@栏目 学习贯彻党的二十届四中全会精神", "抓党建，要实字当头", MORE
+)
+KICKER = "党建动态\n\n@引题 专业培育、精准服务\n某区召开新兴领域党建工作推进会\n\n" + BODY + "\n"
+DECK = issue("@提要 " + BODY, MORE)
+BYLINE = issue("@作者 某区委组织部", BODY)
+SOURCE = issue(BODY, "@转自 某区发布")
+FIGURE = issue(BODY, "@图说 签约仪式现场\n@图源 某区融媒体中心", MORE)
+NOTE = issue(BODY, "@注 本文据某区委组织部提供的材料整理")
+CONT = issue("会议指出，新兴领域发展迅速。", "@接 各相关部门要提高政治站位，扛牢政治责任。")
+PARA = issue("会议指出，新兴领域发展迅速，各相关", "@段 " + MORE)
+BELOW = issue(BODY, "@下文 " + MORE, "另一区开展主题党日活动", BODY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [HEADLINE, SUBHEAD, BANNER, KICKER, DECK, BYLINE, SOURCE, FIGURE, NOTE, CONT, PARA, BELOW],
+)
+def test_without_its_mark_the_reader_reads_the_layout_otherwise(text: str):
+    unmarked = re.sub(r"(?m)^@\S+ ", "", text)
+    assert _content(parse_text(unmarked, "m")) != _content(parse_text(text, "m"))
+
+
 def test_headline_mark():
     """A short line after an article that ends without a source line: a headline only if
     the editor says so (here the reader could take it for a sub-head)."""
-    text = issue(BODY, MORE, "@标题 另一区开展主题党日活动", BODY)
-    assert [a.title for a in parse_text(text, "m").articles][-1] == ["另一区开展主题党日活动"]
+    assert [a.title for a in parse_text(HEADLINE, "m").articles][-1] == ["另一区开展主题党日活动"]
 
 
 def test_subhead_mark():
-    """A stacked display line after the first article's paragraphs, with no series of its
-    shape: a sub-head only if marked."""
-    text = issue(BODY, "@小标题 聚焦“建起来”\n@小标题 推进“两个覆盖”", MORE)
-    first = article(text)
-    assert first.blocks[1] == Heading(["聚焦“建起来”", "推进“两个覆盖”"], line=7)
-    assert len(parse_text(text, "m").articles) == 1
+    """A display line between paragraphs, with no series of its shape: a sub-head only if
+    marked."""
+    first = article(SUBHEAD)
+    assert first.blocks[2] == Heading(["以组织融合促进治理融合"], line=9)
+    assert len(parse_text(SUBHEAD, "m").articles) == 1
 
 
 def test_banner_mark():
-    text = issue(BODY, "（转自某区发布）", "@栏目 理论研究", "抓党建，要实字当头", MORE)
-    second = article(text, 1)
-    assert second.column == "理论研究" and second.title == ["抓党建，要实字当头"]
+    """A topic banner as long as a headline, over one."""
+    second = article(BANNER, 1)
+    assert second.column == "学习贯彻党的二十届四中全会精神"
+    assert second.title == ["抓党建，要实字当头"]
 
 
 def test_kicker_mark_without_its_dash():
-    text = "党建动态\n\n@引题 专业培育、精准服务\n某区召开新兴领域党建工作推进会\n\n" + BODY + "\n"
-    first = article(text)
+    first = article(KICKER)
     assert first.kicker == "专业培育、精准服务"
     assert first.title == ["某区召开新兴领域党建工作推进会"]
-    assert not [d for d in parse_text(text, "m").diagnostics if d.code == "reader-mismatch"]
+    assert not [d for d in parse_text(KICKER, "m").diagnostics if d.code == "reader-mismatch"]
 
 
 def test_deck_mark():
     """A summary with no byline under it reads as the first paragraph, unless marked."""
-    text = issue("@提要 " + BODY, MORE)
-    first = article(text)
+    first = article(DECK)
     assert first.deck == BODY and first.blocks == [Paragraph(MORE, line=7)]
 
 
 def test_byline_mark():
-    text = issue("@作者 文字整理 张三 李四", BODY)
-    assert article(text).byline == "文字整理 张三 李四"
+    """An organisation signs the piece: no role word, no ■."""
+    assert article(BYLINE).byline == "某区委组织部"
 
 
 def test_source_mark_without_its_parentheses():
-    text = issue(BODY, "@转自 某区发布")
-    parsed = parse_text(text, "m")
+    parsed = parse_text(SOURCE, "m")
     assert parsed.articles[0].source == "某区发布"
     assert not [d for d in parsed.diagnostics if d.code == "reader-mismatch"]
 
@@ -91,39 +114,34 @@ def test_source_mark_without_its_parentheses():
 def test_caption_and_credit_marks():
     """A caption set among paragraphs with the usual gap reads as a paragraph; a credit
     without parentheses as text. Marked, they are a figure."""
-    text = issue(BODY, "@图说 签约仪式现场\n@图源 某区融媒体中心", MORE)
-    first = article(text)
+    first = article(FIGURE)
     assert first.blocks[1] == Figure("签约仪式现场", "某区融媒体中心", line=7)
-    assert "某区融媒体中心" in printed(text) and "@" not in printed(text)
+    assert "某区融媒体中心" in printed(FIGURE) and "@" not in printed(FIGURE)
 
 
 def test_note_mark():
-    text = issue(BODY, "@注 本文据某区委组织部提供的材料整理")
-    assert article(text).blocks[-1] == Note("本文据某区委组织部提供的材料整理", line=7)
+    assert article(NOTE).blocks[-1] == Note("本文据某区委组织部提供的材料整理", line=7)
 
 
 def test_continuation_mark_joins_at_a_sentence_end():
     """A break right after a full stop looks like two paragraphs; the editor knows better."""
-    text = issue("会议指出，新兴领域发展迅速。", "@接 各相关部门要提高政治站位，扛牢政治责任。")
-    assert article(text).blocks == [
+    assert article(CONT).blocks == [
         Paragraph("会议指出，新兴领域发展迅速。各相关部门要提高政治站位，扛牢政治责任。", line=5)
     ]
 
 
 def test_paragraph_mark_leaves_a_cut_paragraph_cut():
     """Text lost at a break: the paragraph stops mid-sentence and the next one is another."""
-    text = issue("会议指出，新兴领域发展迅速，各相关", "@段 " + MORE)
-    blocks = article(text).blocks
+    blocks = article(PARA).blocks
     assert [b.text for b in blocks] == ["会议指出，新兴领域发展迅速，各相关", MORE]
-    cut = [d for d in parse_text(text, "m").diagnostics if d.code == "cut-paragraph"]
+    cut = [d for d in parse_text(PARA, "m").diagnostics if d.code == "cut-paragraph"]
     assert [d.line for d in cut] == [5]
 
 
 def test_below_mark_moves_a_block_to_the_next_article():
     """With no source line, nothing shows that a paragraph set before a headline is that
     article's (u15's layout); the mark does."""
-    text = issue(BODY, "@下文 " + MORE, "另一区开展主题党日活动", BODY)
-    articles = parse_text(text, "m").articles
+    articles = parse_text(BELOW, "m").articles
     assert [b.text for b in articles[0].blocks] == [BODY]
     assert [b.text for b in articles[1].blocks] == [MORE, BODY]
 
