@@ -24,22 +24,24 @@ from typeset.model import Issue
 from typeset.readers.decoding import decode as decode_bytes
 from typeset.readers.layout.assemble import assemble
 from typeset.readers.layout.decode import (
-    CLOSED,
-    HEADLINE_DUE,
-    LABELS,
-    NO_PARAGRAPH,
-    START,
     NoReading,
     Weights,
     _unit_context,
     decode,
     end_keys,
-    impossible,
     move_keys,
+)
+from typeset.readers.layout.features import features
+from typeset.readers.layout.grammar import (
+    CLOSED,
+    HEADLINE_DUE,
+    LABELS,
+    NO_PARAGRAPH,
+    START,
+    impossible,
     places,
     step,
 )
-from typeset.readers.layout.features import features
 from typeset.readers.layout.units import Unit
 from typeset.readers.plaintext import units as text_units
 

@@ -14,7 +14,7 @@ import pytest
 from tests import simulate
 from tests.conftest import ARTICLE_MODEL, missing
 from typeset.readers.layout.assemble import assemble
-from typeset.readers.layout.decode import LABELS
+from typeset.readers.layout.grammar import LABELS
 from typeset.readers.plaintext import units as text_units
 
 GOLD_DIR = ARTICLE_MODEL / "gold"

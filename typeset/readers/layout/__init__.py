@@ -5,10 +5,12 @@ of a paragraph split by a page break can look alike line by line. Rules applied 
 fit the layouts they were written against and misread the next. This package reads the
 whole issue at once instead:
 
-1. `features`: evidence about each unit (its shape, its gaps, its neighbours, its series);
+1. `features`: evidence about each unit (its own shape, from `shapes`; its gaps, its
+   neighbours, its series);
 2. `decode`: the best-scoring role for every unit together, under the grammar of an issue
-   (banner? then articles: headline, deck?, byline?, body, source or signature?), by dynamic
-   programming, with fitted weights and each unit's margin over its runner-up role;
+   (`grammar`: banner? then articles: headline, deck?, byline?, body, source or signature?),
+   by dynamic programming, with fitted weights and each unit's margin over its runner-up
+   role;
 3. `assemble`: roles → articles, joining paragraphs across breaks, placing captions, moving
    blocks set before their headline back into their article, reporting every repair.
 
@@ -21,15 +23,9 @@ from dataclasses import dataclass
 
 from typeset.model import Diagnostic, Issue
 from typeset.readers.layout.assemble import assemble
-from typeset.readers.layout.decode import (
-    LABELS,
-    NoReading,
-    Reading,
-    Weights,
-    decode,
-    shipped,
-)
+from typeset.readers.layout.decode import NoReading, Reading, Weights, decode, shipped
 from typeset.readers.layout.features import features
+from typeset.readers.layout.grammar import LABELS
 from typeset.readers.layout.units import Unit
 
 # Below this margin a reading is reported as uncertain (`uncertain-structure`); the scale is

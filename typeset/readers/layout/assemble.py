@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from typeset.model import Article, Block, Diagnostic, Figure, Heading, Note, Paragraph
-from typeset.readers.layout.decode import (
+from typeset.readers.layout.grammar import (
     BANNER,
     BYLINE,
     CAPTION,
@@ -30,7 +30,7 @@ from typeset.readers.layout.decode import (
     SUBHEAD,
     TITLE,
 )
-from typeset.readers.layout.features import ended
+from typeset.readers.layout.shapes import ended
 from typeset.readers.layout.units import CREDIT as CREDIT_LINE
 from typeset.readers.layout.units import SOURCE as SOURCE_LINE
 from typeset.readers.layout.units import Unit, split_credit
