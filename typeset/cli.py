@@ -113,16 +113,19 @@ def _config(args: argparse.Namespace) -> Config:
     return replace(config, **overrides)
 
 
-def _check(args: argparse.Namespace) -> int:
+def _checked(args: argparse.Namespace, command: str) -> tuple[int, list[tuple] | None]:
+    """Each issue file `args.files` names, read and checked, for `check` and `outline`: the
+    exit status (bad input when a file cannot be read, each said in one line) and, for each
+    file read, its path, model and preflight findings; None when no file was named."""
     from typeset import preflight
     from typeset.readers import read_issue
 
     config = _config(args)
-    files = _issue_files(args.files, "check")
+    files = _issue_files(args.files, command)
     if not files:
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, None
     status = 0
-    reports = []
+    checked = []
     for path in files:
         try:
             issue = read_issue(path)
@@ -130,7 +133,18 @@ def _check(args: argparse.Namespace) -> int:
             print(f"typeset: {path}: {exc}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        diagnostics = preflight.check(issue, config)
+        checked.append((path, issue, preflight.check(issue, config)))
+    return status, checked
+
+
+def _check(args: argparse.Namespace) -> int:
+    from typeset import preflight
+
+    status, checked = _checked(args, "check")
+    if checked is None:
+        return status
+    reports = []
+    for path, _, diagnostics in checked:
         if preflight.has_errors(diagnostics):
             status = max(status, EXIT_FAILED)
         if args.json:
@@ -146,24 +160,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _outline(args: argparse.Namespace) -> int:
-    from typeset import preflight
     from typeset.outline import outline
-    from typeset.readers import read_issue
 
-    config = _config(args)
-    files = _issue_files(args.files, "outline")
-    if not files:
-        return EXIT_BAD_INPUT
-    status = 0
-    outlines = []
-    for path in files:
-        try:
-            issue = read_issue(path)
-        except InputError as exc:
-            print(f"typeset: {path}: {exc}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-            continue
-        outlines.append(outline(str(path), issue, preflight.check(issue, config)))
+    status, checked = _checked(args, "outline")
+    if checked is None:
+        return status
+    outlines = [outline(str(path), issue, findings) for path, issue, findings in checked]
     if args.json:
         import json
 
