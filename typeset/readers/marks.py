@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Mark names → the role they fix (a role of `typeset.readers.layout.decode.LABELS`).
+# Mark names → the role they fix (a role of `typeset.readers.layout.grammar.LABELS`).
 ROLE_MARKS = {
     ("栏目", "banner"): "banner",
     ("引题", "kicker"): "title",

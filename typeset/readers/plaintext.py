@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typeset.model import Diagnostic, Issue, text_fields
 from typeset.readers import layout
 from typeset.readers.decoding import decode
-from typeset.readers.layout.units import CREDIT, SOURCE, Unit, split_trailing_source
+from typeset.readers.layout.units import (
+    CREDIT,
+    SOURCE,
+    TEXT_BULLETS,
+    Unit,
+    split_trailing_source,
+)
 from typeset.readers.marks import take
 
 # Markdown heading marks come in pairs ("## "), as the contract's fidelity check counts them:
@@ -25,7 +31,7 @@ from typeset.readers.marks import take
 _HEADING_MARK = re.compile(r"^(?:##){1,3}\s*")
 _RUN_IN = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 # Marks set before a byline or a bulleted display line; only ■ is markup, the others text.
-_BULLET = re.compile(r"^([■□◼▪●◆◎])\s*(.+)$")
+_BULLET = re.compile(rf"^([■{TEXT_BULLETS}])\s*(.+)$")
 _BLANKS = " \t\u3000\u00a0"
 # What the self-check leaves out: markup characters one by one (a paragraph joined across a
 # break may bring a lone "*" or "#" of each part together, which is no loss), and width.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typeset.errors import InputError
 from typeset.model import Diagnostic, Issue
 from typeset.readers.layout.assemble import assemble
 from typeset.readers.layout.decode import NoReading, Reading, Weights, decode, shipped
@@ -31,6 +32,7 @@ from typeset.readers.layout.units import Unit
 # Below this margin a reading is reported as uncertain (`uncertain-structure`); the scale is
 # that of the fitted weights, and the value is calibrated on simulated issues.
 UNCERTAIN_MARGIN = 12.0
+NO_ARTICLE = "no recognisable article (no headline followed by text)"
 # What each role is, as the uncertain-structure message names it.
 ROLE_NAMES = {
     "banner": "a column banner",
@@ -61,9 +63,7 @@ def recover(
     """The article model of an issue's units, their marks obeyed; `weights` are the shipped
     ones unless given (when fitting them)."""
     if not units:
-        from typeset.errors import InputError
-
-        raise InputError("no recognisable article (no headline followed by text)")
+        raise InputError(NO_ARTICLE)
     texts, gaps = [u.text for u in units], [u.gap for u in units]
     forced = {i: LABELS.index(u.role) for i, u in enumerate(units) if u.role}
     closes = {i for i, u in enumerate(units) if u.below}
@@ -81,9 +81,7 @@ def recover(
             unit.role, unit.below, unit.kicker = None, False, False
     built = assemble(units, reading.labels)
     if not built.articles:
-        from typeset.errors import InputError
-
-        raise InputError("no recognisable article (no headline followed by text)")
+        raise InputError(NO_ARTICLE)
     diagnostics = built.diagnostics + ignored + _uncertain(units, reading)
     issue = Issue(
         id=issue_id, articles=built.articles, source_path=source_path, diagnostics=diagnostics

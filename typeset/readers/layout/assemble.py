@@ -30,16 +30,12 @@ from typeset.readers.layout.grammar import (
     SUBHEAD,
     TITLE,
 )
-from typeset.readers.layout.shapes import ended
+from typeset.readers.layout.shapes import DATELINE_CREDIT, ended
 from typeset.readers.layout.units import CREDIT as CREDIT_LINE
 from typeset.readers.layout.units import SOURCE as SOURCE_LINE
 from typeset.readers.layout.units import Unit, split_credit
 
-_NAMES = r"[\w·]{2,4}(?:[\s\u3000、]+[\w·]{2,4})*"
-_DATELINE = re.compile(
-    rf"^([^\s，,。、；;：:“”(（]{{0,24}}?[讯电]\s*[(（]\s*(?:[^()（）]{{0,12}}?(?:记者|通讯员)"
-    rf"[\s\u3000]*{_NAMES}[\s\u3000]*)+[)）])\s*(\S.*)$"
-)
+_DATELINE = re.compile(rf"^({DATELINE_CREDIT})\s*(\S.*)$")
 _MAX_LIST_ITEM = 24  # an item of a list announced with a colon (names, titles)
 
 

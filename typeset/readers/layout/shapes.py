@@ -9,35 +9,45 @@ from __future__ import annotations
 import re
 
 from typeset.cjk import CLOSING, NO_LINE_START, OPENING, SENTENCE_END
-from typeset.readers.layout.units import CREDIT, CREDIT_BODY, SOURCE, Unit, balanced
+from typeset.readers.layout.units import (
+    CREDIT,
+    CREDIT_BODY,
+    SOURCE,
+    TEXT_BULLETS,
+    Unit,
+    balanced,
+)
 
 _CLOSERS = CLOSING + "\"'"
 _SEPARATORS = "，,、；;"
 _LENGTHS = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 50, 64, 80, 120, 160)
-_NAMES = r"[\w·]{2,4}(?:[\s\u3000、]+[\w·]{2,4})*"
+# Personal names, one or several.
+NAMES = r"[\w·]{2,4}(?:[\s\u3000、]+[\w·]{2,4})*"
 # A byline's role words, perhaps after the publication's name: 本报记者, 湘江早报全媒体记者,
 # 特约记者, 通讯员; or the credit of a contributed piece: 文/, 文/图, 图/文.
 ROLE_WORD = re.compile(
     r"^(?:[^\s，。、；：“”(（]{0,12}?(?:记者|通讯员|评论员|撰稿人|编辑|实习生)"
     r"|[文图]\s*[/／]\s*[文图]?|(?:文字|摄影|撰文)\s*[/／:：])"
 )
-_NAMES_ONLY = re.compile(rf"^{_NAMES}$")
-_MARKS = re.compile(r"^[□◼▪●◆◎]\s*")
+_NAMES_ONLY = re.compile(rf"^{NAMES}$")
+_MARKS = re.compile(rf"^[{TEXT_BULLETS}]\s*")
 _ROLE_AND_NAMES = re.compile(
-    rf"^(?:[^\s，。、；：“”(（]{{0,12}}?(?:记者|通讯员|实习生)[\s\u3000]*{_NAMES}[\s\u3000]*)+$"
+    rf"^(?:[^\s，。、；：“”(（]{{0,12}}?(?:记者|通讯员|实习生)[\s\u3000]*{NAMES}[\s\u3000]*)+$"
 )
 _STAFF = re.compile(r"^(?:本报|本刊|特约)?(?:评论员|评论部|编辑部)$")
 _BARE_CREDIT = re.compile(
-    rf"^(?:[^\s，。、；：]{{0,12}}?(?:记者|通讯员)[\s\u3000]*)?{_NAMES}\s*[/／]?\s*摄影?$"
+    rf"^(?:[^\s，。、；：]{{0,12}}?(?:记者|通讯员)[\s\u3000]*)?{NAMES}\s*[/／]?\s*摄影?$"
 )
 _CAPTION_CREDIT = re.compile(rf"[(（]\s*(?:{CREDIT_BODY})\s*[)）]$")
 _AUTHOR_NOTE = re.compile(r"^[(（]?\s*(?:本文)?作者(?:系|为|均为|均系|单位|简介)")
 _CLOSING_NOTE = re.compile(r"^[(（]\s*(?:来源|稿源|责任编辑|责编)")
 _EDITORS_NOTE = re.compile(r"^[【\[]?(?:编者按|编者的话|编前语|编者附言)")
-_DATELINE = re.compile(
-    rf"^[^\s，,。、；;：:“”(（]{{0,24}}?[讯电]\s*[(（]\s*(?:[^()（）]{{0,12}}?(?:记者|通讯员)"
-    rf"[\s\u3000]*{_NAMES}[\s\u3000]*)+[)）]"
+# A news story's dateline credit: 本报讯（记者 … 通讯员 …）, 新华社北京7月1日电（记者 …）.
+DATELINE_CREDIT = (
+    rf"[^\s，,。、；;：:“”(（]{{0,24}}?[讯电]\s*[(（]\s*(?:[^()（）]{{0,12}}?(?:记者|通讯员)"
+    rf"[\s\u3000]*{NAMES}[\s\u3000]*)+[)）]"
 )
+_DATELINE = re.compile("^" + DATELINE_CREDIT)
 _NUMBERED = re.compile(
     r"^(?:(?P<cn>[一二三四五六七八九十]{1,3})、|[(（](?P<paren>[一二三四五六七八九十]{1,3})[)）]"
     r"|(?P<arabic>\d{1,2})[.、．](?!\d)|第(?P<ordinal>[一二三四五六七八九十]{1,3})[，,、：:])"

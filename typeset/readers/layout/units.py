@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Bullets a file keeps as text before a byline or a display line (■ alone is markup).
+TEXT_BULLETS = "□◼▪●◆◎"
 # A source that closes an article: "(转自X)".
 SOURCE = re.compile(r"^[(（]\s*转自\s*([^()（）]+?)\s*[)）]$")
 _TRAILING_SOURCE = re.compile(r"^(.*\S)\s*([(（]\s*转自\s*[^()（）]+?\s*[)）])$")
