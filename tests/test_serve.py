@@ -133,6 +133,8 @@ def test_the_preview_follows_the_issue_file_and_shows_its_errors(served: Served,
 
     served.file.write_text(text, encoding="utf-8")
     assert served.rebuilt(failed["rebuild"])["state"] == "built"
+    # The status file is the rebuild's, written before the server prints the rebuild's line.
+    wait_for(lambda: len(served.log.read_text().splitlines()) == 5)
     assert served.stop() == 0
     assert list(served.tmp.iterdir()) == []  # its folder and WeasyPrint's copies of the fonts
     log = served.log.read_text().splitlines()
