@@ -234,12 +234,18 @@ def _article_from_dict(data: dict) -> Article:
 def byline_names(byline: str | None) -> list[str]:
     """The people a byline names: '本报记者 皮磊' -> ['皮磊'], '陈琼瑛 王克修' -> both,
     '文/图 郑凯' -> ['郑凯'], '本报讯（记者 刘晓明 通讯员 陈静）' -> the two inside. A word
-    longer than a name ('九江市物流与采购协会党支部书记 胡丽萍') is the author's post."""
+    longer than a name ('九江市物流与采购协会党支部书记 胡丽萍') is the author's post; a
+    two-character name spaced out to the width of three ('王　珊') is one name."""
     if not byline:
         return []
     # A dateline credit names its people inside the parentheses after 讯 or 电.
     inner = _DATELINE_CREDIT.search(byline)
-    words = _BYLINE_SPLIT.split(inner.group(1) if inner else byline)
+    words: list[str] = []
+    for word in _BYLINE_SPLIT.split(inner.group(1) if inner else byline):
+        if _padded_name(words[-1:], word):
+            words[-1] += word
+        else:
+            words.append(word)
     return [
         w
         for w in words
@@ -250,6 +256,17 @@ def byline_names(byline: str | None) -> list[str]:
     ]
 
 
+def _padded_name(before: list[str], word: str) -> bool:
+    """Whether `word` is the second character of a two-character name set with a space inside,
+    as bylines pad them to line up with three-character names."""
+    return (
+        len(word) == 1
+        and bool(before)
+        and len(before[0]) == 1
+        and all(_HAN.match(c) and c not in _CREDITS for c in (before[0], word))
+    )
+
+
 # Role words before the names in a byline, in both editions' characters.
 _BYLINE_ROLES = ("记者", "記者", "通讯员", "通訊員", "撰稿人", "实习生", "實習生")
 # Credit words of a contributed piece: 文/ (text by), 图/ (pictures by), 文/图 (both).
@@ -258,6 +275,7 @@ _BYLINE_SPLIT = re.compile(r"[\s\u3000/／:：、]+")
 # Chinese names run two to four characters (a staff signature such as 本报评论员, five); a
 # longer word without the · of a transliterated name is an affiliation or a post.
 _LONGEST_NAME = 6
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _DATELINE_CREDIT = re.compile(r"[讯訊电電]\s*[(（]([^()（）]+)[)）]")
 
 
