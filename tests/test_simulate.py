@@ -15,6 +15,7 @@ from tests import simulate
 from tests.conftest import ARTICLE_MODEL, missing
 from typeset.readers.layout.assemble import assemble
 from typeset.readers.layout.grammar import LABELS
+from typeset.readers.layout.shapes import DATE_ONLY
 from typeset.readers.plaintext import units as text_units
 
 GOLD_DIR = ARTICLE_MODEL / "gold"
@@ -59,7 +60,7 @@ def _unrecoverable(gold: dict) -> list[str]:
     """Paragraphs the gold leaves unfinished where an ideal reader would join them with
     what follows: only an article's end or a skipped sub-head number ahead shows lost text, and
     the short items of a list a paragraph announces with a colon are complete as they
-    stand."""
+    stand, and no date continues a paragraph."""
     found = []
     for article in gold["articles"]:
         blocks = article["blocks"]
@@ -77,7 +78,7 @@ def _unrecoverable(gold: dict) -> list[str]:
             if simulate.ended(text) or item:
                 continue
             after = next((b for b in blocks[i + 1 :] if b["type"] != "figure"), None)
-            if after is None:
+            if after is None or DATE_ONLY.match(after.get("text", "")):  # a notice's signature
                 continue
             # Text lost before a skipped number may leave a section's tail before it.
             heading = next((b for b in blocks[i + 1 :] if b["type"] == "heading"), None)

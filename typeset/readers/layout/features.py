@@ -14,7 +14,15 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
-from typeset.readers.layout.shapes import BANNER_CHARS, DATE_ONLY, ROLE_WORD, ended, number, shape
+from typeset.readers.layout.shapes import (
+    BANNER_CHARS,
+    DATE_ONLY,
+    ROLE_WORD,
+    SIDEBAR,
+    ended,
+    number,
+    shape,
+)
 from typeset.readers.layout.units import SOURCE, Unit
 
 # Names of brief-news columns (简讯): under them each display line heads a short item.
@@ -30,6 +38,7 @@ _NEIGHBOUR = frozenset(
         "author-note", "closing-note", "editors-note", "subtitle", "banner-chars", "run-in",
         "start:closing", "end:dash", "end:comma", "end:colon", "dateline", "start:digit",
         "start:latin", "end:digit", "end:latin", "ends-in-function-word", "starts-with-particle",
+        "post-and-name", "sidebar-label", "bullet:■", "qa-mark",
     }
 )  # fmt: skip
 
@@ -53,7 +62,8 @@ def features(units: Sequence[Unit]) -> list[list[str]]:
     found = []
     for i, unit in enumerate(units):
         own = list(shapes[i])
-        own.append("gap:" + _gap(unit.gap, usual))
+        # The blank lines that open a file say nothing of its layout.
+        own.append("gap:" + (_gap(unit.gap, usual) if i else "start"))
         after = units[i + 1] if i + 1 < len(units) else None
         gap_after = _gap(after.gap, usual) if after else "end"
         own.append("gap-after:" + gap_after)
@@ -203,7 +213,8 @@ def _banner_context(units: Sequence[Unit]) -> _BannerContext:
         briefs.append(bool(last) and last.endswith(_BRIEFS))
         after = units[k + 1] if k + 1 < len(units) else None
         alone = (after is None or after.gap > 0) and (k == 0 or unit.gap > 0)
-        byline_like = unit.bullet or ROLE_WORD.match(unit.text) or DATE_ONLY.match(unit.text)
+        role = ROLE_WORD.match(unit.text) and not SIDEBAR.match(unit.text)
+        byline_like = unit.bullet or role or DATE_ONLY.match(unit.text)
         if len(unit.text) <= 16 and BANNER_CHARS.match(unit.text) and alone and not byline_like:
             last = unit.text
             if unit.text not in seen:

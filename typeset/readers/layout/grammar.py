@@ -35,7 +35,6 @@ PHASES = ("closed", "orphan", "head", "body")
 NO_PARAGRAPH, FINISHED, OPEN, OPEN_SHORT = range(4)
 PARAGRAPHS = ("none", "finished", "open", "open-short")
 SHORT = 24
-GAPS = ("0", "usual", "more")
 STARTS = ("closing", "other")
 MAX_DISPLAY = 64  # the longest line of a headline or sub-head, in characters
 MAX_BANNER = 16  # a topic banner (专栏) may run to 学习贯彻党的二十届四中全会精神

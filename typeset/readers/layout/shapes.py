@@ -34,6 +34,19 @@ _MARKS = re.compile(rf"^[{TEXT_BULLETS}]\s*")
 _ROLE_AND_NAMES = re.compile(
     rf"^(?:[^\s，。、；：“”(（]{{0,12}}?(?:记者|通讯员|实习生)[\s\u3000]*{NAMES}[\s\u3000]*)+$"
 )
+# An author's post before the name: 中共某县委书记 林晓, 某社区党委书记 王珊.
+_POST_AND_NAME = re.compile(
+    r"^[^\s，,。、；;：:“”(（]{2,24}?(?:书记|主任|部长|局长|处长|县长|市长|区长|镇长|乡长"
+    r"|主席|会长|秘书长|院长|校长|所长|站长|队长|经理|董事长|教授|研究员|讲师|负责人)"
+    rf"[\s\u3000]*{NAMES}$"
+)
+# A sidebar's label, set like a small banner over its own headline: 记者手记, 编后, 相关链接.
+SIDEBAR = re.compile(
+    r"^(?:(?:记者|编辑|编者)?(?:手记|札记|观察|点评|随笔|后记)|编后(?:语|记|话)?|短评|快评|微评"
+    r"|(?:相关|新闻|背景|知识)?链接|延伸阅读|相关阅读|相关新闻|小贴士)$"
+)
+# An interview's turns: 问：… 答：…, Q: … A: …, 记者：…
+_QA_MARK = re.compile(r"^(?:问|答|Q|A|记者)\s*[：:]")
 _STAFF = re.compile(r"^(?:本报|本刊|特约)?(?:评论员|评论部|编辑部)$")
 _BARE_CREDIT = re.compile(
     rf"^(?:[^\s，。、；：]{{0,12}}?(?:记者|通讯员)[\s\u3000]*)?{NAMES}\s*[/／]?\s*摄影?$"
@@ -165,6 +178,8 @@ def shape(unit: Unit) -> list[str]:
         found.append("colon-inside")
     if _LEAD_IN.match(text):
         found.append("lead-in")
+    if _QA_MARK.match(text):
+        found.append("qa-mark")
     if _SPACE_BETWEEN.search(text):
         found.append("space-inside")
     if "——" in text[1:-2]:
@@ -173,8 +188,8 @@ def shape(unit: Unit) -> list[str]:
         found.append("subtitle")
     if unit.marked:
         found.append("marked")
-    if unit.bullet:
-        found.append("bullet")
+    if unit.bullet:  # which mark: ■ (taken off) marks bylines, ◆ ● sub-heads, ◎ □ either
+        found += ["bullet", "bullet:" + (unit.text[0] if unit.text[0] in TEXT_BULLETS else "■")]
     if unit.lead:
         found.append("run-in")
     if unit.same_line:
@@ -191,12 +206,17 @@ def shape(unit: Unit) -> list[str]:
         found.append("ends-in-credit")
     if _BARE_CREDIT.match(text):
         found.append("bare-credit")
-    if ROLE_WORD.match(text):
-        found.append("role-word")
-    if _ROLE_AND_NAMES.match(text):
-        found.append("role-and-names")
-    if _NAMES_ONLY.match(text):
-        found.append("names-only")
+    if SIDEBAR.match(text):
+        found.append("sidebar-label")
+    else:
+        if ROLE_WORD.match(text):
+            found.append("role-word")
+        if _ROLE_AND_NAMES.match(text):
+            found.append("role-and-names")
+        if _NAMES_ONLY.match(text):
+            found.append("names-only")
+    if _POST_AND_NAME.match(text):
+        found.append("post-and-name")
     if _STAFF.match(text):
         found.append("staff")
     if _AUTHOR_NOTE.match(text):
