@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from typeset.cjk import HAN
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -275,7 +277,7 @@ _BYLINE_SPLIT = re.compile(r"[\s\u3000/／:：、]+")
 # Chinese names run two to four characters (a staff signature such as 本报评论员, five); a
 # longer word without the · of a transliterated name is an affiliation or a post.
 _LONGEST_NAME = 6
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 _DATELINE_CREDIT = re.compile(r"[讯訊电電]\s*[(（]([^()（）]+)[)）]")
 
 

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from typeset.readers.layout.shapes import (
     BANNER_CHARS,
     DATE_ONLY,
-    ROLE_WORD,
-    SIDEBAR,
     ended,
+    names_a_role,
     number,
     shape,
 )
@@ -213,8 +212,7 @@ def _banner_context(units: Sequence[Unit]) -> _BannerContext:
         briefs.append(bool(last) and last.endswith(_BRIEFS))
         after = units[k + 1] if k + 1 < len(units) else None
         alone = (after is None or after.gap > 0) and (k == 0 or unit.gap > 0)
-        role = ROLE_WORD.match(unit.text) and not SIDEBAR.match(unit.text)
-        byline_like = unit.bullet or role or DATE_ONLY.match(unit.text)
+        byline_like = unit.bullet or names_a_role(unit.text) or DATE_ONLY.match(unit.text)
         if len(unit.text) <= 16 and BANNER_CHARS.match(unit.text) and alone and not byline_like:
             last = unit.text
             if unit.text not in seen:

@@ -45,6 +45,14 @@ SIDEBAR = re.compile(
     r"^(?:(?:记者|编辑|编者)?(?:手记|札记|观察|点评|随笔|后记)|编后(?:语|记|话)?|短评|快评|微评"
     r"|(?:相关|新闻|背景|知识)?链接|延伸阅读|相关阅读|相关新闻|小贴士)$"
 )
+
+
+def names_a_role(text: str) -> bool:
+    """Whether `text` opens with a byline's role word (记者, 通讯员, 文/): a sidebar's label
+    such as 记者手记 does not, though it holds one."""
+    return ROLE_WORD.match(text) is not None and SIDEBAR.match(text) is None
+
+
 # An interview's turns: 问：… 答：…, Q: … A: …, 记者：…
 _QA_MARK = re.compile(r"^(?:问|答|Q|A|记者)\s*[：:]")
 _STAFF = re.compile(r"^(?:本报|本刊|特约)?(?:评论员|评论部|编辑部)$")
@@ -209,7 +217,7 @@ def shape(unit: Unit) -> list[str]:
     if SIDEBAR.match(text):
         found.append("sidebar-label")
     else:
-        if ROLE_WORD.match(text):
+        if names_a_role(text):
             found.append("role-word")
         if _ROLE_AND_NAMES.match(text):
             found.append("role-and-names")
