@@ -47,6 +47,7 @@ BANNERS = (
 # headline, like a banner).
 SIDEBAR_LABELS = ("相关链接", "编后", "记者手记", "延伸阅读", "链接", "编后语")
 # Brief-news columns: each display line under them heads a short item.
+PHOTO_BANNERS = ("图片新闻", "图说党建", "镜头", "光影", "视觉")
 BRIEFS_BANNERS = ("工作简讯", "党建快讯", "基层速递", "动态速览", "一周简讯", "各地扫描")
 PUBLICATIONS = ("湘江早报", "江淮日报", "南粤晚报", "齐鲁都市报", "黔中日报", "北方新报")
 NAMES = (
@@ -81,7 +82,8 @@ ROLES = (
 VARIANTS = (
     "title_1_line", "title_2_lines", "title_3_lines", "title_marked", "title_plain",
     "title_line_comma", "title_line_exclaims", "title_asks", "title_subtitle",
-    "title_after_open_article", "kicker", "kicker_from_title", "kicker_same_line",
+    "title_after_open_article", "title_opens_quoted", "kicker", "kicker_from_title",
+    "kicker_same_line",
     "byline_reporter", "byline_publication", "byline_special", "byline_correspondent",
     "byline_text_photo", "byline_text", "byline_bare", "byline_several", "byline_unmarked",
     "byline_trainee", "byline_intern", "byline_post", "byline_square", "byline_signature",
@@ -96,7 +98,7 @@ VARIANTS = (
     "subhead_from_leads", "subhead_sidebar", "lead", "lead_numbered", "interview_marks",
     "interview_leads",
     "list_items", "list_clauses", "briefs", "briefs_bold", "briefs_in_column",
-    "briefs_long_title",
+    "briefs_long_title", "photo_news", "photo_news_in_column",
     "figure_credit_same_line", "figure_credit_next_line", "figure_no_credit",
     "figure_credit_photo", "figure_credit_source", "figure_credit_supplied",
     "figure_credit_name", "figure_credit_staff", "figure_credit_agency", "figure_credit_bare",
@@ -326,6 +328,7 @@ class _Art:
     dateline: bool = False  # the byline is a dateline run into the first paragraph
     interview: bool = False  # questions and answers
     brief: bool = False  # an item of a brief-news column
+    photo: bool = False  # photo news: a headline over a captioned picture, and nothing more
     bold_title: bool = False  # headline lines wholly bold ("**…**")
     lone_title: bool = False  # one plain line after an article without sub-heads
     bold_heads: bool = False  # sub-head lines wholly bold
@@ -429,6 +432,16 @@ def _wraps(segs: list[str], kinds: list[str], lines: int) -> list[list[str]]:
     return found
 
 
+def _quoted_starts(segs: list[str], kinds: list[str]) -> list[int]:
+    """Where a headline could open on a quoted phrase of its own, leaving a title of some
+    length: the phrases after the first that open with “."""
+    return [
+        k
+        for k in range(1, len(segs))
+        if segs[k].startswith("“") and len(_join(segs, kinds, k, len(segs))) >= 6
+    ]
+
+
 def _restyle_headline(art: _Art, ctx: _Ctx) -> None:
     """Kicker kept, folded into the title or made from a two-phrase title; the title
     re-wrapped in 1-3 lines at phrase boundaries."""
@@ -449,6 +462,10 @@ def _restyle_headline(art: _Art, ctx: _Ctx) -> None:
             k = rng.choice(splits)
             kicker = _join(segs, kinds, 0, k + 1)
             segs, kinds = segs[k + 1 :], kinds[k + 1 :]
+    elif not kicker and (quoted := _quoted_starts(segs, kinds)) and rng.random() < 0.3:
+        k = rng.choice(quoted)  # the title opens on its quoted key phrase: “四维”聚力赋能
+        segs, kinds = segs[k:], kinds[k:]
+        ctx.variants.add("title_opens_quoted")
     options = {n: w for n in (1, 2, 3) if n - 1 <= len(kinds) and (w := _wraps(segs, kinds, n))}
     if not options:  # no wrap fits the display lengths: keep the printed lines
         return
@@ -937,7 +954,7 @@ def _restyle_body(art: _Art, ctx: _Ctx) -> None:
     """Some articles set part of their body in another form: questions and answers, a list
     announced with a colon, run-in heads as sub-heads."""
     roll = ctx.rng.random()
-    if roll < 0.055:
+    if roll < 0.06:
         _make_interview(art, ctx)
     elif roll < 0.095:
         _make_list_items(art, ctx)
@@ -1219,17 +1236,17 @@ def _can_break(art: _Art, i: int) -> bool:
 _PHOTO_CREDITS = ("photo", "name", "staff")
 
 
-def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx) -> dict:
-    """A caption with its credit restyled: none, 图片来源, 供图, a news agency's 发 or a
-    photographer's 摄, in parentheses on the caption's line or the next; a photographer's
-    credit may also stand without parentheses on the next line or run into the caption
-    ("…。X/摄"), and is then caption text. A caption with a credit may end in 。, and may
-    open with 图为. Gold "caption" is what the contract keeps; "_print" what the caption's
-    lines print."""
+def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx, credited: bool = False) -> dict:
+    """A caption with its credit restyled: none (never when `credited`), 图片来源, 供图, a
+    news agency's 发 or a photographer's 摄, in parentheses on the caption's line or the
+    next; a photographer's credit may also stand without parentheses on the next line or
+    run into the caption ("…。X/摄", "…。图/X"), and is then caption text. A caption with a
+    credit may end in 。, and may open with 图为. Gold "caption" is what the contract keeps;
+    "_print" what the caption's lines print."""
     rng = ctx.rng
     org = _CREDIT_WORDS.sub("", figure.get("credit") or "") or art.source or rng.choice(ctx.orgs)
     kinds = ["none", "source", "supplied", "photo", "name", "staff", "agency", "by", "file"]
-    kind = rng.choices(kinds, [3, 2.5, 2.5, 1, 0.8, 0.7, 0.6, 0.8, 0.4])[0]
+    kind = rng.choices(kinds, [0 if credited else 3, 2.5, 2.5, 1, 0.8, 0.7, 0.6, 0.8, 0.4])[0]
     colon = "：" if art.mode == "full" else ":"
     name = rng.choice(ctx.names)
     by = rng.choice([f"图/{org}", f"摄影{colon}{name}", f"图/{name}"])
@@ -1256,6 +1273,8 @@ def _restyle_figure(figure: dict, art: _Art, ctx: _Ctx) -> dict:
         else:  # on the next line without parentheses; the contract joins it to the caption
             out["caption"], out["_bare"] = caption + credit, credit
         out["credit"] = None
+    elif kind == "by" and rng.random() < 0.3:  # run in after the last sentence: "…。图/X"
+        out["caption"], out["_kind"], out["credit"] = f"{caption}。{credit}", "glued", None
     elif credit and rng.random() < 0.25:
         out["caption"] += "。"
     out["_print"] = out["caption"][: len(out["caption"]) - len(out["_bare"] or "")]
@@ -1280,7 +1299,7 @@ def _finish_figures(art: _Art, ctx: _Ctx) -> None:
             figures.append(brk.figure)
     if art.eof_figure:
         figures.append(art.eof_figure)
-    art.figures_numbered = bool(figures) and rng.random() < 0.15
+    art.figures_numbered = bool(figures) and not art.photo and rng.random() < 0.15
     for n, figure in enumerate(figures):
         if art.figures_numbered and n < len(FIGURE_NUMBERS) and figure["caption"][0] != "图":
             prefix = f"图{FIGURE_NUMBERS[n]}" + widen("：", art.furniture)
@@ -1408,6 +1427,8 @@ def simulate(pool: list[dict], seed: int) -> Simulated:
         art.column = banners[sum(s <= k for s in starts)]
     if rng.random() < 0.22:
         arts, starts = _add_briefs(arts, starts, pool, picks, ctx)
+    if rng.random() < 0.1:
+        arts, starts = _add_photo_news(arts, starts, pool, picks, ctx)
     ctx.variants.add(f"banners_{len(starts) + 1}")
     if set(banners) & set(SIDEBAR_BANNERS):
         ctx.variants.add("banner_sidebar")
@@ -1507,11 +1528,68 @@ def _add_briefs(
     return arts[:at] + items + arts[at:], new_starts
 
 
+def _photo_item(source: dict, ctx: _Ctx) -> _Art | None:
+    """A photo-news item from a pool article: a short one-line title over a picture whose
+    caption is the article's first sentence or two, always credited."""
+    rng, style = ctx.rng, ctx.style
+    mode = style.width if style.width != "mixed" else rng.choice(["as_is", "half", "full"])
+    segs, kinds = _phrases([widen(x, mode) for x in source["title"]])
+    titles = [t[0] for t in _wraps(segs, kinds, 1) if len(t[0]) <= 30]
+    titles += [segs[-1]] if 6 <= len(segs[-1]) <= 24 else []
+    titles += [
+        title
+        for k in _quoted_starts(segs, kinds)
+        if _line_ok(title := _join(segs, kinds, k, len(segs)), 30)
+    ]
+    first = next((b["text"] for b in source["blocks"] if b["type"] == "paragraph"), "")
+    ends = [i + 1 for i, ch in enumerate(first) if ch == "。" and _top_level(first, i)]
+    ends = [i for i in ends if 16 <= i <= 160]
+    if not titles or not ends:
+        return None
+    art = _Art(None, [rng.choice(titles)], blocks=[], source=None, mode=mode, photo=True)
+    caption = widen(first[: rng.choice(ends[:2])], mode)
+    figure = {"type": "figure", "caption": caption.removesuffix("。"), "credit": None}
+    picture = art.under_figure = _restyle_figure(figure, art, ctx, credited=True)
+    if picture["_bare"] is None and picture["_kind"] != "glued" and rng.random() < 0.6:
+        picture["caption"] = picture["_print"] = picture["caption"].removesuffix("。") + "。"
+    return art
+
+
+def _add_photo_news(
+    arts: list[_Art], starts: list[int], pool: list[dict], picks: list[int], ctx: _Ctx
+) -> tuple[list[_Art], list[int]]:
+    """Two to four photo-news items from pool articles not in the issue: mostly a column
+    of their own under a photo banner (at the end, or between two runs), or after the last
+    run's articles."""
+    rng = ctx.rng
+    spare = [i for i in range(len(pool)) if i not in picks]
+    chosen = rng.sample(spare, min(len(spare), rng.randint(2, 4)))
+    items = [item for i in chosen if (item := _photo_item(pool[i], ctx)) is not None]
+    if len(items) < 2 or any(a.column in PHOTO_BANNERS for a in arts):
+        return arts, starts
+    if len(starts) >= 3 or rng.random() < 0.3:  # at most four banners
+        for item in items:
+            item.column = arts[-1].column
+        ctx.variants.add("photo_news_in_column")
+        return arts + items, starts
+    banner = rng.choice(PHOTO_BANNERS)
+    for item in items:
+        item.column = banner
+    ctx.variants.add("photo_news")
+    at = len(arts) if not starts or rng.random() < 0.6 else rng.choice(starts)
+    n = len(items)
+    moved = [s + n if s >= at else s for s in starts]
+    new_starts = sorted({*moved, at} | ({at + n} if at < len(arts) else set()))
+    return arts[:at] + items + arts[at:], new_starts
+
+
 def _damage_ends(arts: list[_Art], starts: list[int], ctx: _Ctx) -> None:
     """Text lost at a page's foot: a section of a numbered series (its number skips), or
     the end of an article (more often before a new banner, or at the end of the file)."""
     rng, last = ctx.rng, len(arts) - 1
     for k, art in enumerate(arts):
+        if art.photo:
+            continue
         if art.numbered and rng.random() < 0.35:
             _drop_section(art, rng)
         if art.lost:
@@ -1529,13 +1607,13 @@ def _start_shown(arts: list[_Art], starts: list[int], k: int, ctx: _Ctx) -> bool
     own, or its column's again), after an article whose end the layout shows, or by its
     own traits (a kicker or subtitle, a byline or dateline under it, an item's title under
     a brief-news banner or set bold, or a stacked or marked headline after an article
-    without sub-heads)."""
+    without sub-heads), or after a photo-news item (its credited caption ends it)."""
     a, b = arts[k - 1], arts[k]
     if k in starts or b.banner_again or a.closes or b.lone_title:
         return True
     if b.kicker or b.subtitle or b.top_byline or b.dateline:
         return True
-    if b.brief and (b.bold_title or b.column in BRIEFS_BANNERS):
+    if b.brief and (b.bold_title or b.column in BRIEFS_BANNERS) or a.photo:
         return True
     marked = ctx.style.md or b.bold_title
     return not any(x["type"] == "heading" for x in a.blocks) and (len(b.title) > 1 or marked)
@@ -1548,6 +1626,8 @@ def _lone_titles(arts: list[_Art], starts: list[int], ctx: _Ctx) -> None:
     for k in range(1, len(arts)):
         a, b = arts[k - 1], arts[k]
         if k in starts or a.cut or a.signature or _headings(a) or b.brief or b.banner_again:
+            continue
+        if a.photo or b.photo:
             continue
         if any(x["type"] == "note" for x in a.blocks) or b.kicker or b.top_byline or b.dateline:
             continue
@@ -1608,6 +1688,8 @@ def _move_bodies(arts: list[_Art], starts: list[int], ctx: _Ctx) -> None:
         a, b = arts[k - 1], arts[k]
         if k in starts or a.source_style not in ("line", "glued") or b.brief or b.dateline:
             continue
+        if b.photo:
+            continue
         if b.banner_again or rng.random() > 0.45:
             continue
         plain, sections = _movable(b)
@@ -1645,7 +1727,7 @@ def _place_figures(
     ]
     rng, last = ctx.rng, len(arts) - 1
     extra = rng.sample(spare, min(len(spare), rng.choice([0, 0, 1, 1, 2])))
-    hosts = [k for k, art in enumerate(arts) if not art.brief]
+    hosts = [k for k, art in enumerate(arts) if not art.brief and not art.photo]
     # An article its column ends with, open to a picture under its last paragraph.
     ends = [
         k

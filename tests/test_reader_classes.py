@@ -107,6 +107,26 @@ CLASSES = [
     ),
     ("an interview's turns marked 问：/答：", ("interview_marks",), ("headlines", "paragraphs")),
     ("a bare-name byline under a deck", ("deck_with_byline", "byline_bare"), ("attrs",)),
+    (
+        "photo news: headlines over a captioned picture and nothing more",
+        ("photo_news",),
+        ("headlines", "figures", "paragraphs"),
+    ),
+    (
+        "photo news after the last article of a column",
+        ("photo_news_in_column",),
+        ("headlines", "figures", "paragraphs"),
+    ),
+    (
+        "a headline that opens with a quoted phrase (“四维”聚力赋能)",
+        ("title_opens_quoted",),
+        ("headlines",),
+    ),
+    (
+        "a credit run into the caption without brackets (…。图/X)",
+        ("figure_credit_glued",),
+        ("figures", "paragraphs"),
+    ),
 ]
 
 

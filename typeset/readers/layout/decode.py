@@ -38,6 +38,7 @@ from typeset.readers.layout.grammar import (
     START,
     Place,
     State,
+    awaits_body,
     impossible,
     places,
     step,
@@ -247,7 +248,7 @@ def _emission(unit_features: Sequence[str], weights: Weights, forced: int | None
 def _finals(reached: dict[State, float], moves: _Moves) -> dict[State, float]:
     """The end's score of each state the last unit reached: an issue has an article and
     does not end in a headline (unless nothing else is possible)."""
-    ends = {s: moves.end(s) for s in reached if s[1] != HEAD and s[3] != HEADLINE_DUE}
+    ends = {s: moves.end(s) for s in reached if not awaits_body(s) and s[3] != HEADLINE_DUE}
     return ends or {s: moves.end(s) for s in reached}
 
 

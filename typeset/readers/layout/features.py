@@ -37,7 +37,7 @@ _NEIGHBOUR = frozenset(
         "author-note", "closing-note", "editors-note", "subtitle", "banner-chars", "run-in",
         "start:closing", "end:dash", "end:comma", "end:colon", "dateline", "start:digit",
         "start:latin", "end:digit", "end:latin", "ends-in-function-word", "starts-with-particle",
-        "post-and-name", "sidebar-label", "bullet:■", "qa-mark",
+        "post-and-name", "sidebar-label", "bullet:■", "qa-mark", "ends-in-bare-credit",
     }
 )  # fmt: skip
 

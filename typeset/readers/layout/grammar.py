@@ -2,8 +2,8 @@
 role may follow which.
 
 An issue is banners and articles; an article is a headline (kicker and title lines), perhaps
-a deck and a byline, then its body (paragraphs, sub-heads, figures, notes), and perhaps a
-source or a signature that closes it. Blocks set after an article's close and before the
+a deck and a byline, then its body (paragraphs, sub-heads, figures, notes; in photo news a
+captioned picture alone), and perhaps a source or a signature that closes it. Blocks set after an article's close and before the
 next headline are that next article's body (the layout put them before their headline).
 `step` is that grammar as an automaton over states small enough for the decoder to keep one
 best reading per state; `impossible` rules out the roles a unit's form forbids.
@@ -114,21 +114,21 @@ def step(state: State, label: int, place: Place) -> State | None:
 def _step(state: State, label: int, place: Place) -> State | None:
     """The state after a unit of role `label` at `place`, or None when the grammar does not
     allow the role there. An article has a body: nothing opens a new one, nor a banner,
-    between its headline and its first body block. Body blocks after an article's close
-    await the next headline (they are its body, set before it); after a source line they
-    may hold sub-heads and that next article's own source."""
+    between its headline and its first body block (`awaits_body`). Body blocks after an
+    article's close await the next headline (they are its body, set before it); after a
+    source line they may hold sub-heads and that next article's own source."""
     prev, phase, paragraph, sections = state
     in_article = phase in (HEAD, BODY)
     body = BODY if in_article else ORPHAN
     if label == BANNER:
-        ok = place.alone and place.banner and phase != HEAD and prev != BANNER
+        ok = place.alone and place.banner and not awaits_body(state) and prev != BANNER
         return (BANNER, CLOSED, NO_PARAGRAPH, 0) if ok else None
     if label in (TITLE, SUBHEAD) and not place.display:
         return None
     if label == TITLE:
         if prev == TITLE:
             return (TITLE, HEAD, NO_PARAGRAPH, 0) if place.continues_headline else None
-        return (TITLE, HEAD, NO_PARAGRAPH, 0) if phase != HEAD else None
+        return (TITLE, HEAD, NO_PARAGRAPH, 0) if not awaits_body(state) else None
     if label in (PARA, CONT):
         can_continue = paragraph != NO_PARAGRAPH and prev in _AFTER_TEXT
         if label == CONT and not can_continue:
@@ -162,6 +162,12 @@ def _step(state: State, label: int, place: Place) -> State | None:
         ok = in_article or phase == ORPHAN or prev == SOURCE
         return (SUBHEAD, body, NO_PARAGRAPH, 1) if ok else None
     raise ValueError(label)
+
+
+def awaits_body(state: State) -> bool:
+    """Whether an article's head is open and its body must still come. A picture under a
+    headline may be the whole body (photo news: a headline over a captioned picture)."""
+    return state[1] == HEAD and state[0] not in (CAPTION, CREDIT)
 
 
 def impossible(unit_features: Sequence[str]) -> tuple[int, ...]:

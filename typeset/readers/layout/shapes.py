@@ -60,6 +60,11 @@ _BARE_CREDIT = re.compile(
     rf"^(?:[^\s，。、；：]{{0,12}}?(?:记者|通讯员)[\s\u3000]*)?{NAMES}\s*[/／]?\s*摄影?$"
 )
 _CAPTION_CREDIT = re.compile(rf"[(（]\s*(?:{CREDIT_BODY})\s*[)）]$")
+# A credit run into the caption's last sentence without brackets: …。图/X, …。X/摄, …。摄影：X.
+_GLUED_CREDIT = re.compile(
+    rf"[。！？!?]\s*(?:图\s*[/／]\s*[^\s/／，,。]{{2,16}}|[\w·]{{2,4}}\s*[/／]\s*摄影?"
+    rf"|摄影\s*[:：]\s*{NAMES})$"
+)
 _AUTHOR_NOTE = re.compile(r"^[(（]?\s*(?:本文)?作者(?:系|为|均为|均系|单位|简介)")
 _CLOSING_NOTE = re.compile(r"^[(（]\s*(?:来源|稿源|责任编辑|责编)")
 _EDITORS_NOTE = re.compile(r"^[【\[]?(?:编者按|编者的话|编前语|编者附言)")
@@ -212,6 +217,8 @@ def shape(unit: Unit) -> list[str]:
         found.append("parenthesised")
     if _CAPTION_CREDIT.search(text) and not CREDIT.match(text):
         found.append("ends-in-credit")
+    elif _GLUED_CREDIT.search(text):
+        found.append("ends-in-bare-credit")
     if _BARE_CREDIT.match(text):
         found.append("bare-credit")
     if SIDEBAR.match(text):
