@@ -41,6 +41,7 @@ from typeset.readers.plaintext import units  # noqa: E402
 
 SHARED = Path(os.environ.get("TYPESET_SHARED", ROOT.parent / "shared"))
 GOLD = SHARED / "article-model" / "gold"
+SWEEP = (4, 8, 12, 16, 20, 24, 32)  # uncertain-structure thresholds to report
 METRICS = ("headlines", "paragraphs", "subheads", "figures", "attrs", "articles")
 TARGETS = {
     "headlines": 0.99,
@@ -72,13 +73,19 @@ def held_out(stem: str, stems: list[str], args: argparse.Namespace) -> list[dict
     rows = []
     for seed in range(TEST_SEEDS, TEST_SEEDS + args.count):
         issue = simulate(pool, seed)
-        read = layout.recover(units(issue.text), issue.gold["id"], weights=weights).issue
+        recovered = layout.recover(units(issue.text), issue.gold["id"], weights=weights)
+        read = recovered.issue
         scores = score.score(issue.gold, read.to_dict())
         found, wanted = scores["articles"].split("/")
         scores["articles"] = float(found == wanted)
         row = {m: float(scores[m]) for m in METRICS}
         row["right"] = all(row[m] == 1.0 for m in METRICS)
         row["flagged"] = any(d.code == "uncertain-structure" for d in read.diagnostics)
+        reading = recovered.reading
+        row["margin"] = min(
+            (m for m, r in zip(reading.margins, reading.runner_up, strict=True) if r >= 0),
+            default=float("inf"),
+        )
         row["variants"] = issue.variants
         rows.append(row)
     return rows
@@ -119,6 +126,11 @@ def main() -> int:
         f"\nuncertain-structure: on {caught:.1%} of the {len(wrong)} misread issues (target"
         f" >= 50 %), on {false:.1%} of the {len(right)} read right (target < 5 %)"
     )
+    print(f"  at other thresholds (now {layout.UNCERTAIN_MARGIN:g}): misread / right flagged")
+    for threshold in SWEEP:
+        caught = sum(r["margin"] < threshold for r in wrong) / max(len(wrong), 1)
+        false = sum(r["margin"] < threshold for r in right) / max(len(right), 1)
+        print(f"  {threshold:>4g}  {caught:6.1%}  {false:6.1%}")
     by_variant: dict[str, list[dict]] = defaultdict(list)
     for row in every:
         for variant in row["variants"]:
