@@ -3,8 +3,9 @@ role may follow which.
 
 An issue is banners and articles; an article is a headline (kicker and title lines), perhaps
 a deck and a byline, then its body (paragraphs, sub-heads, figures, notes; in photo news a
-captioned picture alone), and perhaps a source or a signature that closes it. Blocks set after an article's close and before the
-next headline are that next article's body (the layout put them before their headline).
+captioned picture alone), and perhaps a source or a signature that closes it. Blocks set
+after an article's close and before the next headline are that next article's body (the
+layout put them before their headline).
 `step` is that grammar as an automaton over states small enough for the decoder to keep one
 best reading per state; `impossible` rules out the roles a unit's form forbids.
 """
