@@ -219,3 +219,19 @@ def test_a_face_a_rebuild_adds_is_added_again_by_the_next(tmp_path: Path):
     finally:
         builder.close()
     assert not copies.pop().parent.exists()
+
+
+def test_a_rebuild_finished_as_the_server_stops_still_gets_its_line(tmp_path: Path):
+    """Stopped between a rebuild's end and its line on stderr, the server prints the line
+    from the status the rebuild left; a rebuild cut off, or one already printed, no line."""
+    from typeset.serve import unreported
+    from typeset.serve.rebuild import Status
+
+    assert unreported(tmp_path, 0) is None  # no status yet
+    Status(rebuild=3, state="built", message="typeset: a.txt: built").write(tmp_path)
+    assert unreported(tmp_path, 2) == "typeset: a.txt: built"
+    assert unreported(tmp_path, 3) is None
+    Status(rebuild=4, state="building").write(tmp_path)
+    assert unreported(tmp_path, 3) is None
+    Status(rebuild=4, state="failed", message="typeset: a.txt: 1: error").write(tmp_path)
+    assert unreported(tmp_path, 3) == "typeset: a.txt: 1: error"

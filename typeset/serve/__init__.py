@@ -95,6 +95,8 @@ def serve(path: Path, config: Config, edition: str, port: int) -> int:
             os.waitpid(server, 0)
         if builder is not None:
             builder.close()
+            if line := unreported(work, builder.reported):
+                print(line, file=sys.stderr, flush=True)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -114,7 +116,22 @@ def _watch(builder: Builder, path: Path, config: Config) -> None:
             if stamp(path, config) != now:
                 continue
         seen = now
-        print(builder.rebuild().message, file=sys.stderr, flush=True)
+        status = builder.rebuild()
+        print(status.message, file=sys.stderr, flush=True)
+        builder.reported = status.rebuild
+
+
+def unreported(folder: Path, reported: int) -> str | None:
+    """The line of a rebuild that finished but was not printed (the server was stopped
+    between the two), from the status it left in `folder`."""
+    from typeset.serve.rebuild import Status
+
+    try:
+        status = Status.read(folder)
+    except (OSError, ValueError):
+        return None
+    finished = status.state in ("built", "failed") and status.rebuild > reported
+    return status.message if finished else None
 
 
 def _interrupt(signum: int, frame: object) -> None:

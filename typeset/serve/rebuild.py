@@ -98,6 +98,7 @@ class Builder:
         self.path, self.config, self.edition, self.folder = path, config, edition, folder
         self.fonts = render.FontConfiguration()
         self.status = Status()
+        self.reported = 0  # the last rebuild whose line the watcher printed
         self.child: int | None = None  # the rebuild running, if any
 
     def rebuild(self) -> Status:
